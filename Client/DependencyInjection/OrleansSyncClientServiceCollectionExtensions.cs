@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansSync;
+using OrleansSync.Client;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the OrleansSync client in an application's service collection.</summary>
+public static class OrleansSyncClientServiceCollectionExtensions
+{
+    private const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>
+    /// Adds an Orleans client connected to the OrleansSync cluster, plus the typed OrleansSync services.
+    /// The client connects when the host starts, retrying with bounded back-off
+    /// (<see cref="OrleansSyncClientOptions.ConnectAttempts"/>); when every attempt fails, host start-up throws
+    /// <see cref="OrleansSyncConnectionException"/>.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets the options; by default the client connects to the embedded silo on 127.0.0.1:30000.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options name no usable gateway.</exception>
+    public static IServiceCollection AddOrleansSyncClient(this IServiceCollection services, Action<OrleansSyncClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new OrleansSyncClientOptions();
+        configure?.Invoke(options);
+
+        services.AddSingleton(options);
+        services.AddOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+
+            if (options.ConnectionString is { } connectionString)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = NpgsqlInvariant;
+                    o.ConnectionString = connectionString;
+                });
+            }
+            else
+            {
+                client.UseStaticClustering(GatewayEndpoints.Parse(options.Gateways));
+            }
+
+            client.AddMemoryStreams(ProviderNames.Streams);
+            client.UseConnectionRetryFilter<BoundedBackoffConnectionRetryFilter>();
+        });
+
+        return services;
+    }
+}

@@ -1,0 +1,23 @@
+namespace OrleansSync.Cluster;
+
+/// <inheritdoc cref="IProbeGrain"/>
+internal sealed class ProbeGrain(
+    [PersistentState("probe", ProviderNames.GrainStorage)] IPersistentState<ProbeState> state,
+    IGrainRuntime runtime) : Grain, IProbeGrain
+{
+    private const int MaxValueLength = 4096;
+
+    public Task<ProbeInfo> Describe() => Task.FromResult(Info());
+
+    public async Task<ProbeInfo> Write(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value.Length, MaxValueLength, nameof(value));
+        state.State.Value = value;
+        state.State.Writes++;
+        await state.WriteStateAsync();
+        return Info();
+    }
+
+    private ProbeInfo Info() => new(runtime.SiloAddress.ToString(), state.State.Value, state.State.Writes);
+}

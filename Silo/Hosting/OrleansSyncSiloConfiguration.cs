@@ -1,0 +1,80 @@
+using Orleans.Configuration;
+
+namespace OrleansSync.Silo.Hosting;
+
+/// <summary>
+/// Turns <see cref="OrleansSyncOptions"/> into Orleans silo configuration. Providers and clustering are
+/// separate steps because test clusters bring their own clustering but must use the real providers.
+/// </summary>
+internal static class OrleansSyncSiloConfiguration
+{
+    /// <summary>The ADO.NET invariant name under which Npgsql registers itself.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>Grain storage, reminders, streams and the OrleansSync grain services for the chosen profile.</summary>
+    public static ISiloBuilder AddOrleansSyncProviders(this ISiloBuilder silo, OrleansSyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+
+        switch (options.Storage)
+        {
+            case StorageProfile.Postgres:
+                silo.AddAdoNetGrainStorage(ProviderNames.GrainStorage, o => UsePostgres(o, options));
+                silo.AddAdoNetGrainStorage(ProviderNames.PubSubStore, o => UsePostgres(o, options));
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = NpgsqlInvariant;
+                    o.ConnectionString = options.ConnectionString;
+                });
+                break;
+            default:
+                silo.AddMemoryGrainStorage(ProviderNames.GrainStorage);
+                silo.AddMemoryGrainStorage(ProviderNames.PubSubStore);
+                silo.UseInMemoryReminderService();
+                break;
+        }
+
+        // Memory streams in both profiles until the durable queue transport lands; queues built on
+        // them say so in their documentation.
+        silo.AddMemoryStreams(ProviderNames.Streams);
+        silo.AddOrleansSyncGrains();
+        return silo;
+    }
+
+    /// <summary>Cluster identity, endpoints and membership for a real (non-test) silo.</summary>
+    public static ISiloBuilder AddOrleansSyncClustering(this ISiloBuilder silo, OrleansSyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+
+        switch (options.Storage)
+        {
+            case StorageProfile.Postgres:
+                silo.ConfigureEndpoints(options.GetAdvertisedAddress(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = NpgsqlInvariant;
+                    o.ConnectionString = options.ConnectionString;
+                });
+                break;
+            default:
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                break;
+        }
+
+        return silo;
+    }
+
+    private static void UsePostgres(Orleans.Configuration.AdoNetGrainStorageOptions storage, OrleansSyncOptions options)
+    {
+        storage.Invariant = NpgsqlInvariant;
+        storage.ConnectionString = options.ConnectionString;
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Configuration;
+using OrleansSync.Silo.Health;
+using OrleansSync.Silo.Postgres;
+using OrleansSync.Silo.Security;
+
+namespace OrleansSync.Silo.Hosting;
+
+/// <summary>Builds and runs the silo: Generic Host + Orleans + the HTTP API.</summary>
+internal static class SiloHost
+{
+    /// <summary>Default cap on an HTTP request body (8 MiB), per the public contract.</summary>
+    public const long MaxRequestBodyBytes = 8L * 1024 * 1024;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = OrleansSyncOptionsReader.Read(builder.Configuration);
+
+        var urls = HttpBindingGuard.ParseUrls(builder.Configuration[WebHostDefaults.ServerUrlsKey]);
+        HttpBindingGuard.Check(urls, options);
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        if (options.Storage == StorageProfile.Postgres)
+        {
+            using var loggers = LoggerFactory.Create(l => l.AddConsole());
+            await PostgresPreflight.EnsureReadyAsync(options, loggers, options.Migrate, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        ConfigureServices(builder, options);
+        var app = builder.Build();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder, OrleansSyncOptions options)
+    {
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        builder.Services.AddSingleton<SiloHealth>();
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        // Lets operators and crash tests tune failure detection, e.g. --OrleansSync:Membership:ProbeTimeout=00:00:01.
+        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Membership"));
+
+        builder.UseOrleans(silo => silo
+            .AddOrleansSyncClustering(options)
+            .AddOrleansSyncProviders(options));
+    }
+}
