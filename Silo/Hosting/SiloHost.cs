@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
+using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
 using OrleansSync.Silo.Security;
@@ -30,6 +31,7 @@ internal static class SiloHost
 
         ConfigureServices(builder, options);
         var app = builder.Build();
+        app.UseExceptionHandler();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
@@ -44,6 +46,7 @@ internal static class SiloHost
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton<SiloHealth>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         // Lets operators and crash tests tune failure detection, e.g. --OrleansSync:Membership:ProbeTimeout=00:00:01.
