@@ -2,28 +2,41 @@ using System.Diagnostics;
 
 namespace OrleansSync.Tests.Infrastructure;
 
-/// <summary>Awaits a condition that becomes true asynchronously (a row written by a silo, a cluster settling) with a deadline.</summary>
-internal static class Eventually
+/// <summary>Awaits a condition with a deadline, re-checking it on a short interval; fails with a description when time runs out.</summary>
+public static class Eventually
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Re-evaluates <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes.</summary>
-    /// <param name="condition">The condition; exceptions propagate.</param>
-    /// <param name="timeout">The deadline.</param>
-    /// <param name="because">What was awaited, for the failure message.</param>
-    /// <returns>A task that completes when the condition held; it fails with <see cref="TimeoutException"/> otherwise.</returns>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan deadline, string description)
     {
-        ArgumentNullException.ThrowIfNull(condition);
-        var stopwatch = Stopwatch.StartNew();
-        while (!await condition())
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(done);
+        var clock = Stopwatch.StartNew();
+        Exception? lastError = null;
+        while (true)
         {
-            if (stopwatch.Elapsed > timeout)
+            try
             {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0.#} s for: {because}");
+                var value = await probe();
+                if (done(value))
+                {
+                    return value;
+                }
+            }
+            catch (Exception ex) when (clock.Elapsed < deadline)
+            {
+                lastError = ex;
             }
 
-            await Task.Delay(PollInterval);
+            if (clock.Elapsed >= deadline)
+            {
+                throw new TimeoutException($"Not within {deadline.TotalSeconds:0.#} s: {description}", lastError);
+            }
+
+            await Task.Delay(Interval);
         }
     }
+
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan deadline, string description) =>
+        UntilAsync(condition, static ok => ok, deadline, description);
 }

@@ -23,7 +23,7 @@ public sealed class PostgresClusterTests(PostgresClusterFixture fixture) : IClas
         Assert.Equal(PostgresClusterFixture.SiloCount, expected.Count);
 
         // Silos report Active right after start-up; await it rather than assume the order of events.
-        await Eventually.HoldsAsync(
+        await Eventually.UntilAsync(
             async () => (await ReadMembershipAsync(cluster.Options.ClusterId)).Count(m => m.Status == (int)SiloStatus.Active) == expected.Count,
             Deadline,
             "every silo's membership row to be Active");
