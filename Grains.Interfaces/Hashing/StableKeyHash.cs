@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
+using System.Text.Unicode;
 
 namespace OrleansSync.Hashing;
 
@@ -35,17 +36,19 @@ public static class StableKeyHash
     /// <returns>The 64-bit XXH3 hash of the UTF-8 bytes; equal to <see cref="Hash64(string)"/> of the same characters.</returns>
     public static ulong Hash64(ReadOnlySpan<char> text)
     {
+        // Utf8.FromUtf16 is the static transcoder behind Encoding.UTF8 (same U+FFFD replacement) without its
+        // virtual dispatch; 3 bytes per char always suffice (a surrogate pair is 2 chars and 4 bytes).
         if (text.Length <= StackallocCharLimit)
         {
             Span<byte> utf8 = stackalloc byte[text.Length * 3];
-            int length = Encoding.UTF8.GetBytes(text, utf8);
+            Utf8.FromUtf16(text, utf8, out _, out int length);
             return XxHash3.HashToUInt64(utf8[..length]);
         }
 
-        byte[] rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        byte[] rented = ArrayPool<byte>.Shared.Rent(text.Length * 3);
         try
         {
-            int length = Encoding.UTF8.GetBytes(text, rented);
+            Utf8.FromUtf16(text, rented, out _, out int length);
             return XxHash3.HashToUInt64(rented.AsSpan(0, length));
         }
         finally

@@ -30,6 +30,15 @@ public class StableKeyHashTests
     }
 
     [Fact]
+    public void Unpaired_surrogates_hash_like_encoding_utf8_replaces_them()
+    {
+        string key = "before\uD800after";
+
+        Assert.Equal(StableKeyHash.Hash64(Encoding.UTF8.GetBytes(key)), StableKeyHash.Hash64(key));
+        Assert.Equal(StableKeyHash.Hash64("before\uFFFDafter"), StableKeyHash.Hash64(key));
+    }
+
+    [Fact]
     public void Long_keys_hash_the_same_through_the_pooled_buffer()
     {
         string key = string.Concat(Enumerable.Repeat("ü-long-key-", 100));
