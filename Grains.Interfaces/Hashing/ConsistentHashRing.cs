@@ -19,8 +19,9 @@ namespace OrleansSync.Hashing;
 /// <para>
 /// The ring never changes: <see cref="Add"/>, <see cref="AddRange"/>, <see cref="Remove"/> and <see cref="WithWeight"/>
 /// return a new ring and leave this one as it was. Lookups therefore never lock and are safe from any number of
-/// threads; <see cref="GetOwner(ulong)"/> does not allocate. Building a ring costs time and memory proportional to its
-/// virtual nodes (about 20 bytes each), so build once per membership change, not per lookup.
+/// threads; <see cref="GetOwner(ulong)"/> does not allocate and mostly reads a single table entry. Building a ring
+/// costs time and memory proportional to its virtual nodes (about 30 bytes each), so build once per membership
+/// change, not per lookup.
 /// </para>
 /// <para>For a bounded-load assignment (no node above <c>(1+ε)</c> times the mean), see <see cref="BoundedLoadAssigner{TNode}"/>.</para>
 /// </remarks>
@@ -43,8 +44,8 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
     /// <summary>The most virtual nodes one node may have (weight × <see cref="VirtualNodesPerWeight"/>): 1,048,576.</summary>
     public const int MaxVirtualNodesPerNode = 1 << 20;
 
-    // The bucket index splits the 64-bit hash space into 2^bits equal buckets, about one point per bucket, capped
-    // so the index stays at most 64 MB.
+    // The bucket table splits the 64-bit hash space into 2^bits equal buckets, 2 to 4 per point, capped so the
+    // table stays at most 64 MB (beyond 4 million points a bucket just holds more of them).
     private const int MaxBucketBits = 24;
 
     private readonly Func<TNode, string> _nodeId;
@@ -54,7 +55,10 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
     private readonly double[] _shares;
     private readonly Dictionary<string, int> _indexById;
     private readonly RingPoint[] _points;     // sorted by RingPoint.CompareTo
-    private readonly int[] _bucketStarts;     // _bucketStarts[b] = first point whose hash is >= the start of bucket b
+    // One entry per bucket. Most buckets hold no point: their entry is ~owner (negative), the node of the first
+    // point after the bucket, so most lookups read one int and touch no point. A bucket holding points stores the
+    // index of its first point, and the lookup scans from there (about one step).
+    private readonly int[] _buckets;
     private readonly int _bucketShift;
 
     /// <summary>Creates an empty ring of string nodes, where each string is its own node id.</summary>
@@ -101,7 +105,7 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
             TotalWeight += weights[i];
         }
 
-        (_bucketStarts, _bucketShift) = BuildBucketIndex(points);
+        (_buckets, _bucketShift) = BuildBuckets(points);
         _shares = ComputeShares(points, nodes.Length);
         Nodes = ImmutableCollectionsMarshal.AsImmutableArray(nodes);
     }
@@ -250,7 +254,8 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
     public TNode GetOwner(ulong keyHash)
     {
         ThrowIfEmpty();
-        return _nodes[_points[FindPointIndex(keyHash)].NodeIndex];
+        int entry = _buckets[(int)(keyHash >> _bucketShift)];
+        return _nodes[entry < 0 ? ~entry : _points[ScanFrom(entry, keyHash)].NodeIndex];
     }
 
     /// <summary>
@@ -304,19 +309,22 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
     /// <summary>Index of the first point at or clockwise after <paramref name="hash"/>. The ring must not be empty.</summary>
     internal int FindPointIndex(ulong hash)
     {
-        // The bucket holding the hash lists the points inside it; with about one point per bucket the scan is O(1).
-        // If every point in the bucket lies before the hash, the answer is the first point of a later bucket,
-        // which is exactly where the scan stops.
+        // In an empty bucket the answer is the first point of the next bucket that holds one (or point 0, past
+        // the last bucket).
+        var buckets = _buckets;
         int bucket = (int)(hash >> _bucketShift);
-        int index = _bucketStarts[bucket];
-        int end = _bucketStarts[bucket + 1];
-        var points = _points;
-        while (index < end && points[index].Hash < hash)
+        int entry = buckets[bucket];
+        while (entry < 0)
         {
-            index++;
+            if (++bucket == buckets.Length)
+            {
+                return 0;
+            }
+
+            entry = buckets[bucket];
         }
 
-        return index == points.Length ? 0 : index;
+        return ScanFrom(entry, hash);
     }
 
     internal int NodeIndexAt(int pointIndex) => _points[pointIndex].NodeIndex;
@@ -326,6 +334,19 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
     internal int WeightAt(int nodeIndex) => _weights[nodeIndex];
 
     internal int IndexOf(TNode node) => _indexById.TryGetValue(IdOf(node, nameof(node)), out int index) ? index : -1;
+
+    // The first point at or after hash, starting from a point at or before it. No end bound is needed: points are
+    // sorted, so the scan stops at the first point of a later bucket at the latest, or wraps to point 0.
+    private int ScanFrom(int index, ulong hash)
+    {
+        var points = _points;
+        while (index < points.Length && points[index].Hash < hash)
+        {
+            index++;
+        }
+
+        return index == points.Length ? 0 : index;
+    }
 
     private int WalkDistinctNodes(ulong hash, Span<TNode> destination)
     {
@@ -444,19 +465,23 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
         return merged;
     }
 
-    private static (int[] Starts, int Shift) BuildBucketIndex(RingPoint[] points)
+    private static (int[] Buckets, int Shift) BuildBuckets(RingPoint[] points)
     {
+        if (points.Length == 0)
+        {
+            return ([0, 0], 63); // never read: lookups on an empty ring throw first
+        }
+
         int bits = 1;
-        while (bits < MaxBucketBits && (1 << bits) < points.Length)
+        while (bits < MaxBucketBits && (1L << bits) < 2L * points.Length)
         {
             bits++;
         }
 
         int shift = 64 - bits;
-        int buckets = 1 << bits;
-        var starts = new int[buckets + 1];
+        var buckets = new int[1 << bits];
         int index = 0;
-        for (int bucket = 0; bucket < buckets; bucket++)
+        for (int bucket = 0; bucket < buckets.Length; bucket++)
         {
             ulong bucketStart = (ulong)bucket << shift;
             while (index < points.Length && points[index].Hash < bucketStart)
@@ -464,11 +489,13 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
                 index++;
             }
 
-            starts[bucket] = index;
+            // index is now the first point at or after the bucket's start; is it inside the bucket?
+            bool lastBucket = bucket == buckets.Length - 1;
+            bool holdsPoint = index < points.Length && (lastBucket || points[index].Hash < (ulong)(bucket + 1) << shift);
+            buckets[bucket] = holdsPoint ? index : ~points[index < points.Length ? index : 0].NodeIndex;
         }
 
-        starts[buckets] = points.Length;
-        return (starts, shift);
+        return (buckets, shift);
     }
 
     // A point owns the arc from the previous point (exclusive) to itself (inclusive); the first point's arc wraps

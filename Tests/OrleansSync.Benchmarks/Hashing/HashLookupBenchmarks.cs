@@ -8,8 +8,13 @@ namespace OrleansSync.Benchmarks.Hashing;
 /// 65,536 distinct keys so the ring is read at random places (not one cached path); the reported time is per lookup.
 /// All algorithms except the "StringKey" rows start from a precomputed 64-bit key hash, so they compare the
 /// lookup itself; the StringKey row adds UTF-8 encoding and XXH3, i.e. what <c>GetOwner(string)</c> costs.
+/// Min and median sit beside the mean because the 2-core machine is shared: the minimum is the closest to an
+/// uncontended core.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+[OperationsPerSecond]
 public class HashLookupBenchmarks
 {
     private const int KeyCount = 65_536;

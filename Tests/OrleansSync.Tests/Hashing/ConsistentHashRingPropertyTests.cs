@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Text;
 using CsCheck;
 using OrleansSync.Hashing;
 
@@ -49,5 +51,29 @@ public class ConsistentHashRingPropertyTests
                 }
             }
         }, iter: 200);
+    }
+
+    [Fact]
+    public void Owners_match_a_brute_force_search_for_the_first_point_at_or_after_the_key()
+    {
+        // The reference model spells out the ring's definition: virtual node v of node id is at XXH3(utf8(id), seed v);
+        // a key belongs to the first point at or after its hash (ties: lower id, then lower v), wrapping past the top.
+        var samples = Gen.Select(Gen.Int[0, 10_000].HashSet[1, 20], Gen.Int[1, 40], Gen.ULong.Array[50]);
+        samples.Sample((nodes, virtualNodes, hashes) =>
+        {
+            string[] ids = nodes.Select(n => $"n{n}").ToArray();
+            var ring = new ConsistentHashRing<string>(virtualNodes).AddRange(ids);
+            var points = ids
+                .SelectMany(id => Enumerable.Range(0, virtualNodes).Select(v => (Hash: XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(id), v), Id: id, V: v)))
+                .OrderBy(p => p.Hash).ThenBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.V)
+                .ToArray();
+
+            foreach (ulong hash in hashes.Append(0UL).Append(ulong.MaxValue).Concat(points.Select(p => p.Hash)))
+            {
+                var first = points.FirstOrDefault(p => p.Hash >= hash, points[0]);
+                Assert.Equal(first.Id, ring.GetOwner(hash));
+                Assert.Equal(first.Id, ring.GetPreferenceList(hash, 1)[0]);
+            }
+        }, iter: 100);
     }
 }
