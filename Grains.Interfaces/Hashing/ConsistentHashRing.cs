@@ -415,18 +415,47 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
         }
 
         fresh.Sort();
-        var kept = new List<RingPoint>(_points.Length);
+        return new ConsistentHashRing<TNode>(_nodeId, VirtualNodesPerWeight, nodes, ids, weights, MergeKeptWithFresh(oldToNew, weights, fresh));
+    }
+
+    // One pass over the old points: drop those of removed nodes and lowered weights, renumber the rest, and merge
+    // in the sorted fresh points. Node indices only shift by insertions and removals in id order, so the kept
+    // points stay sorted.
+    private RingPoint[] MergeKeptWithFresh(int[] oldToNew, int[] weights, List<RingPoint> freshPoints)
+    {
+        int keptCount = 0;
         foreach (var point in _points)
         {
-            // Node indices only shift by insertions and removals in id order, so kept points stay sorted.
-            int newIndex = oldToNew[point.NodeIndex];
-            if (newIndex >= 0 && point.VirtualIndex < weights[newIndex] * VirtualNodesPerWeight)
-            {
-                kept.Add(point with { NodeIndex = newIndex });
-            }
+            keptCount += Keeps(point, oldToNew, weights) ? 1 : 0;
         }
 
-        return new ConsistentHashRing<TNode>(_nodeId, VirtualNodesPerWeight, nodes, ids, weights, Merge(kept, fresh));
+        ReadOnlySpan<RingPoint> fresh = CollectionsMarshal.AsSpan(freshPoints);
+        var merged = new RingPoint[keptCount + fresh.Length];
+        int f = 0, m = 0;
+        foreach (var point in _points)
+        {
+            if (!Keeps(point, oldToNew, weights))
+            {
+                continue;
+            }
+
+            var kept = point with { NodeIndex = oldToNew[point.NodeIndex] };
+            while (f < fresh.Length && fresh[f].CompareTo(kept) < 0)
+            {
+                merged[m++] = fresh[f++];
+            }
+
+            merged[m++] = kept;
+        }
+
+        fresh[f..].CopyTo(merged.AsSpan(m));
+        return merged;
+    }
+
+    private bool Keeps(RingPoint point, int[] oldToNew, int[] weights)
+    {
+        int newIndex = oldToNew[point.NodeIndex];
+        return newIndex >= 0 && point.VirtualIndex < weights[newIndex] * VirtualNodesPerWeight;
     }
 
     private static void AddPoints(List<RingPoint> points, int nodeIndex, string id, int fromVirtual, int toVirtual)
@@ -441,28 +470,6 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
         {
             points.Add(new RingPoint(StableKeyHash.VirtualNodeHash(utf8Id, v), nodeIndex, v));
         }
-    }
-
-    private static RingPoint[] Merge(List<RingPoint> left, List<RingPoint> right)
-    {
-        var merged = new RingPoint[left.Count + right.Count];
-        int l = 0, r = 0, m = 0;
-        while (l < left.Count && r < right.Count)
-        {
-            merged[m++] = left[l].CompareTo(right[r]) <= 0 ? left[l++] : right[r++];
-        }
-
-        while (l < left.Count)
-        {
-            merged[m++] = left[l++];
-        }
-
-        while (r < right.Count)
-        {
-            merged[m++] = right[r++];
-        }
-
-        return merged;
     }
 
     private static (int[] Buckets, int Shift) BuildBuckets(RingPoint[] points)

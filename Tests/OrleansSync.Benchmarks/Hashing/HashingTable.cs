@@ -173,13 +173,20 @@ internal static class HashingTable
         return (moved / ideal, onlyExpected);
     }
 
+    // Builds several copies and keeps them alive, so background allocations (JIT, timers) average out.
     private static long Retained(Func<object> build)
     {
+        const int Copies = 10;
+        var built = new object[Copies];
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        object built = build();
+        for (int i = 0; i < Copies; i++)
+        {
+            built[i] = build();
+        }
+
         long after = GC.GetTotalMemory(forceFullCollection: true);
         GC.KeepAlive(built);
-        return after - before;
+        return (after - before) / Copies;
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(p * sorted.Length) - 1)];
