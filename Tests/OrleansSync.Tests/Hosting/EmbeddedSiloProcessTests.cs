@@ -27,6 +27,22 @@ public sealed class EmbeddedSiloProcessTests
         Assert.DoesNotContain("Unhandled exception", silo.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Cluster_route_lists_the_silo_as_active()
+    {
+        await using var silo = SiloProcess.Start();
+        await silo.WaitHealthyAsync(StartDeadline);
+
+        using var response = await silo.Http.GetAsync(new Uri("/v1/cluster", UriKind.Relative));
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var only = Assert.Single(body.RootElement.GetProperty("silos").EnumerateArray());
+        Assert.Equal("Active", only.GetProperty("status").GetString());
+        Assert.Contains($":{silo.SiloPort}:", only.GetProperty("address").GetString(), StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, body.RootElement.GetProperty("placement").ValueKind);
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:{port}")]
     [InlineData("http://*:{port}")]

@@ -128,6 +128,42 @@ public sealed class SiloProcess : IAsyncDisposable
             environment ?? new Dictionary<string, string?>());
     }
 
+    /// <summary>
+    /// Runs the Silo executable as a command (e.g. <c>migrate</c>) to completion and returns its exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IReadOnlyList<string> args, TimeSpan deadline)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryPaths.SiloDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(RepositoryPaths.SiloAssembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish within {deadline.TotalSeconds:0} s.");
+        }
+
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+    }
+
     /// <summary>Starts a new process with the same name, ports and settings (e.g. after <see cref="Kill"/>).</summary>
     public SiloProcess Restart()
     {
