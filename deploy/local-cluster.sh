@@ -12,12 +12,13 @@
 # .local-cluster/ (silo-N.pid, silo-N.log). Silos run from the Release build (dotnet build -c Release).
 # Environment: ORLEANSSYNC_LOCAL_PG (an Npgsql connection string: use that server and database instead of
 # installing one), ORLEANSSYNC_LOCAL_STATE (state folder), ORLEANSSYNC_LOCAL_HTTP_PORT / _SILO_PORT /
-# _GATEWAY_PORT (first ports), ORLEANSSYNC_LOCAL_DB (database name, default orleanssync).
+# _GATEWAY_PORT (first ports), ORLEANSSYNC_LOCAL_DB (database name, default orleanssync),
+# ORLEANSSYNC_LOCAL_SILO_DLL (another build of OrleansSync.Silo.dll).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 state="${ORLEANSSYNC_LOCAL_STATE:-$repo/.local-cluster}"
-silo_dll="$repo/Silo/bin/Release/net10.0/OrleansSync.Silo.dll"
+silo_dll="${ORLEANSSYNC_LOCAL_SILO_DLL:-$repo/Silo/bin/Release/net10.0/OrleansSync.Silo.dll}"
 silo_count=3
 health_deadline_s=90
 stop_deadline_s=40
@@ -65,8 +66,7 @@ prepare_database() {
 # Every silo and the migration run with the same settings, from the build folder (appsettings.json).
 enter_silo_environment() {
   cd "$(dirname "$silo_dll")"
-  export OrleansSync__Storage=Postgres OrleansSync__ConnectionString="$connection_string" \
-    OrleansSync__ClusterId=local OrleansSync__ServiceId=local DOTNET_ENVIRONMENT=Production
+  export OrleansSync__Storage=Postgres OrleansSync__ConnectionString="$connection_string" DOTNET_ENVIRONMENT=Production
 }
 
 http_port() { echo $((http_base + $1)); }
@@ -85,12 +85,14 @@ start_silo() {
     port_taken "$port" && die "port $port is already in use: stop what listens there (a silo of another run?) first"
   done
   log "starting silo $n (http $(http_port "$n"), silo $((silo_base + n)), gateway $((gateway_base + n)))"
+  # Appended, so a restarted silo's log still shows how the previous process ended.
+  printf '=== silo %s started %s ===\n' "$n" "$(date -u +%FT%TZ)" >>"$state/silo-$n.log"
   # setsid: the silo outlives this script and a Ctrl+C in the terminal that ran it. exec keeps $! the silo's pid.
   (
     enter_silo_environment
     exec setsid dotnet "$silo_dll" --urls "http://127.0.0.1:$(http_port "$n")" \
       --OrleansSync:SiloPort=$((silo_base + n)) --OrleansSync:GatewayPort=$((gateway_base + n)) \
-      >"$state/silo-$n.log" 2>&1 </dev/null
+      >>"$state/silo-$n.log" 2>&1 </dev/null
   ) &
   echo $! >"$state/silo-$n.pid"
 }
@@ -186,5 +188,5 @@ case "${1:-}" in
   kill) cmd_kill "${2:-}" ;;
   restart) cmd_restart "${2:-}" ;;
   down) cmd_down ;;
-  *) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
 esac

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using OrleansSync.Silo.Hosting;
 using OrleansSync.Tests.Infrastructure;
@@ -36,11 +35,13 @@ public sealed class DeployedSiloProcessTests
         await silo.WaitHealthyAsync(StartDeadline);
 
         // As in the image: no URL given, the wildcard address from ASPNETCORE_URLS is asked through loopback.
-        var healthy = await RunHealthCheckAsync([], new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://+:{silo.HttpPort}" });
+        var healthy = await SiloProcess.RunCommandAsync(
+            [HealthCheckCommand.Name], ExitDeadline, new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = $"http://+:{silo.HttpPort}" });
         Assert.True(healthy.ExitCode == 0, healthy.Output);
 
         var closedPort = FreePorts.Next();
-        var closed = await RunHealthCheckAsync([$"http://127.0.0.1:{closedPort}"], new Dictionary<string, string>());
+        var closed = await SiloProcess.RunCommandAsync(
+            [HealthCheckCommand.Name, $"http://127.0.0.1:{closedPort}"], ExitDeadline, new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = null });
         Assert.Equal(1, closed.ExitCode);
         Assert.Contains($"127.0.0.1:{closedPort}/healthz did not answer", Assert.Single(NonEmptyLines(closed.Output)), StringComparison.Ordinal);
     }
@@ -65,36 +66,6 @@ public sealed class DeployedSiloProcessTests
         Assert.Contains("not a Kubernetes pod", line, StringComparison.Ordinal);
         Assert.Contains("missing POD_NAME, POD_NAMESPACE, POD_IP", line, StringComparison.Ordinal);
         Assert.Contains("OrleansSync__Hosting", line, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunHealthCheckAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.SiloDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(RepositoryPaths.SiloAssembly);
-        start.ArgumentList.Add(HealthCheckCommand.Name);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("ASPNETCORE_URLS");
-        foreach (var (variable, value) in environment)
-        {
-            start.Environment[variable] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(ExitDeadline);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static string[] NonEmptyLines(string output) =>

@@ -130,8 +130,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>
     /// Runs the Silo executable as a command (e.g. <c>migrate</c>) to completion and returns its exit code and output.
+    /// <paramref name="environment"/> sets variables of the process, or removes them where the value is null.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IReadOnlyList<string> args, TimeSpan deadline)
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(
+        IReadOnlyList<string> args,
+        TimeSpan deadline,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var start = new ProcessStartInfo("dotnet")
@@ -145,6 +149,18 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(variable);
+            }
+            else
+            {
+                start.Environment[variable] = value;
+            }
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
