@@ -102,7 +102,9 @@ wait_healthy() {
   for n in "$@"; do
     until [ "$(health "$n")" = 200 ]; do
       if ! running "$n"; then
-        tail -n 20 "$state/silo-$n.log" >&2 || true
+        # The log since this start, where the reason is (a one-line start-up failure or a stack trace).
+        awk -v m="=== silo $n started" 'index($0, m) == 1 { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' \
+          "$state/silo-$n.log" | head -n 80 >&2 || true
         die "silo $n exited before it was healthy (log: $state/silo-$n.log)"
       fi
       [ "$SECONDS" -lt "$deadline" ] || die "silo $n not healthy within ${health_deadline_s}s (log: $state/silo-$n.log)"

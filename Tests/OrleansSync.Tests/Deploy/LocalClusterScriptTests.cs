@@ -33,6 +33,7 @@ public sealed class LocalClusterScriptTests
             ["ORLEANSSYNC_LOCAL_GATEWAY_PORT"] = $"{ConsecutiveFreePorts()}",
         };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var passed = false;
         try
         {
             await AssertRunsAsync(environment, "up");
@@ -57,11 +58,17 @@ public sealed class LocalClusterScriptTests
             var afterDown = await RunAsync(environment, "status");
             Assert.Equal(Silos, afterDown.Output.Split('\n').Count(l => l.EndsWith("not running", StringComparison.Ordinal)));
             Assert.Empty(state.GetFiles("*.pid"));
+            passed = true;
         }
         finally
         {
             await RunAsync(environment, "down");
-            state.Delete(recursive: true);
+
+            // A failed run keeps the silos' logs for whoever investigates.
+            if (passed)
+            {
+                state.Delete(recursive: true);
+            }
         }
     }
 
@@ -79,7 +86,7 @@ public sealed class LocalClusterScriptTests
     private static async Task<string> AssertRunsAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var (exitCode, output) = await RunAsync(environment, args);
-        Assert.True(exitCode == 0, $"local-cluster.sh {string.Join(' ', args)} exited with {exitCode}:\n{output}");
+        Assert.True(exitCode == 0, $"local-cluster.sh {string.Join(' ', args)} exited with {exitCode} (logs in {environment["ORLEANSSYNC_LOCAL_STATE"]}):\n{output}");
         return output;
     }
 
