@@ -6,7 +6,7 @@ namespace OrleansSync.Silo.Hosting;
 /// <summary>
 /// <c>dotnet OrleansSync.Silo.dll healthcheck [url]</c>: asks a running silo's <c>/healthz</c> and exits 0 when it
 /// answers 200, 1 otherwise (the container image's HEALTHCHECK; the runtime image has no curl). Without a URL it
-/// asks the silo's own address from <c>--urls</c> / <c>ASPNETCORE_URLS</c>, through loopback.
+/// asks the address in <c>ASPNETCORE_URLS</c> (the image sets it), through loopback.
 /// </summary>
 internal static partial class HealthCheckCommand
 {
@@ -16,13 +16,17 @@ internal static partial class HealthCheckCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var explicitUrl = args.FirstOrDefault(a => !a.StartsWith('-'));
-        var configuration = new ConfigurationBuilder()
-            .AddEnvironmentVariables("ASPNETCORE_")
-            .AddCommandLine(explicitUrl is null ? args : [.. args.Where(a => a != explicitUrl)])
-            .Build();
-        var target = new Uri(new Uri(explicitUrl ?? ReachableUrl(HttpBindingGuard.ParseUrls(configuration["urls"])[0])), "/healthz");
+        ArgumentNullException.ThrowIfNull(args);
+        var baseUrl = args.Length > 0
+            ? args[0]
+            : ReachableUrl(HttpBindingGuard.ParseUrls(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))[0]);
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var silo))
+        {
+            await Console.Error.WriteLineAsync($"OrleansSync: healthcheck needs an http:// URL, not '{baseUrl}'.").ConfigureAwait(false);
+            return 1;
+        }
 
+        var target = new Uri(silo, "/healthz");
         using var http = new HttpClient { Timeout = RequestTimeout };
         try
         {
