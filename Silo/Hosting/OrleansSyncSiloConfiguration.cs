@@ -1,4 +1,7 @@
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using OrleansSync.Silo.Postgres;
 
 namespace OrleansSync.Silo.Hosting;
 
@@ -20,8 +23,8 @@ internal static class OrleansSyncSiloConfiguration
         switch (options.Storage)
         {
             case StorageProfile.Postgres:
-                silo.AddAdoNetGrainStorage(ProviderNames.GrainStorage, o => UsePostgres(o, options));
-                silo.AddAdoNetGrainStorage(ProviderNames.PubSubStore, o => UsePostgres(o, options));
+                AddPostgresGrainStorage(silo, ProviderNames.GrainStorage, options);
+                AddPostgresGrainStorage(silo, ProviderNames.PubSubStore, options);
                 silo.UseAdoNetReminderService(o =>
                 {
                     o.Invariant = NpgsqlInvariant;
@@ -87,9 +90,19 @@ internal static class OrleansSyncSiloConfiguration
             o.ConnectionString = options.ConnectionString;
         });
 
-    private static void UsePostgres(Orleans.Configuration.AdoNetGrainStorageOptions storage, OrleansSyncOptions options)
+    /// <summary>
+    /// Registers the ADO.NET provider under an inner name and exposes it as <paramref name="name"/> through
+    /// <see cref="UnambiguousGrainStorage"/>, so user-chosen keys never share a row.
+    /// </summary>
+    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, OrleansSyncOptions options)
     {
-        storage.Invariant = NpgsqlInvariant;
-        storage.ConnectionString = options.ConnectionString;
+        var adoNetName = $"{name}.adonet";
+        silo.AddAdoNetGrainStorage(adoNetName, storage =>
+        {
+            storage.Invariant = NpgsqlInvariant;
+            storage.ConnectionString = options.ConnectionString;
+        });
+        silo.Services.AddGrainStorage(name, (services, _) =>
+            new UnambiguousGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(adoNetName)));
     }
 }

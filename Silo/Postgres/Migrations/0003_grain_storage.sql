@@ -5,6 +5,11 @@
 --    (the GUID halves or 0 and the integer key) plus GrainIdExtensionString (the key extension, or the
 --    whole key of a string-keyed grain; NULL when there is none). The provider also passes hashes of the
 --    key and type; this schema does not need them;
+--  * known limitation of the provider (not fixable here, SQL never sees more): "GrainTypeString" is the state
+--    name, not the grain type, and a string key that parses as a hex number or a GUID arrives as that number,
+--    case-insensitively ("beef", "BEEF" and "0beef" are one key). Grains of different types with the same state
+--    name and key, or with such keys, share one row. OrleansSync grains use state names unique per grain type
+--    and string keys that cannot parse as hex (see PostgresClusterTests, which pins this behaviour);
 --  * the version column is the ETag. A write or clear carries the version the grain last saw
 --    (@GrainStateVersion, NULL for a grain that never saw a row) and must change nothing unless it still
 --    matches. The statement then returns no row, which the provider turns into InconsistentStateException;

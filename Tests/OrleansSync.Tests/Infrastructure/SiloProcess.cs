@@ -227,12 +227,12 @@ public sealed class SiloProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Sends SIGTERM (what Kubernetes and Ctrl+C send) and awaits a graceful exit.</summary>
-    public async Task<int> StopAsync(TimeSpan deadline)
+    /// <summary>Sends SIGTERM (what Kubernetes sends) or another signal such as INT (Ctrl+C) and awaits a graceful exit.</summary>
+    public async Task<int> StopAsync(TimeSpan deadline, string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync().ConfigureAwait(false);
         }
 
