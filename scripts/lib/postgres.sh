@@ -39,6 +39,20 @@ ensure_postgres() {
   done
   pg_isready -q -h 127.0.0.1 -p "$pg_port" || { log "PostgreSQL did not become ready on port $pg_port"; exit 1; }
 
+  # Every silo and test cluster keeps its own connection pool, and test classes run in parallel:
+  # the default 100 connections leave too little headroom on a busy run.
+  local max_connections
+  max_connections="$(as_postgres psql -qtA -p "$pg_port" -c "SHOW max_connections")"
+  if [ "${max_connections:-0}" -lt 300 ]; then
+    log "raising PostgreSQL max_connections from $max_connections to 300 (restart)"
+    as_postgres psql -q -p "$pg_port" -c "ALTER SYSTEM SET max_connections = 300" >/dev/null
+    pg_ctlcluster "$version" main restart
+    for _ in $(seq 1 60); do
+      pg_isready -q -h 127.0.0.1 -p "$pg_port" && break
+      sleep 0.5
+    done
+  fi
+
   # Tests create and drop one database each, so the role needs CREATEDB; SUPERUSER lets them
   # terminate leftover sessions of databases they drop.
   as_postgres psql -q -p "$pg_port" -v ON_ERROR_STOP=1 -c \
