@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using OrleansSync.Silo.Api;
+using OrleansSync.Silo.Api.Locks;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
 using OrleansSync.Silo.Security;
@@ -35,6 +36,7 @@ internal static class SiloHost
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
+        app.MapLeaseEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;
