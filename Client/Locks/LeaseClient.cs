@@ -15,6 +15,12 @@ internal sealed class LeaseClient(IGrainFactory grains, TimeProvider clock, ILog
 
     public IGrainFactory Grains => grains;
 
+    /// <summary>Longest single <see cref="ILeaseGrain.WaitForGrant"/> call; tests shorten it to exercise the loop.</summary>
+    internal TimeSpan MaxWaitPerCall { get; set; } = LeaseLimits.MaxGrainWait;
+
+    /// <summary>Test hook: called when a request's first answer is "queued" (lets a checker verify FIFO service).</summary>
+    internal Action<LeaseRequest>? OnQueued { get; set; }
+
     public async Task<LeaseHandle?> TryAcquireAsync(
         ILeaseGrain grain,
         LeaseMode mode,
@@ -31,6 +37,11 @@ internal sealed class LeaseClient(IGrainFactory grains, TimeProvider clock, ILog
 
         var sentAt = clock.GetTimestamp();
         var result = await LeaseCalls.RetryAsync(() => grain.Acquire(request), cancellationToken).ConfigureAwait(false);
+        if (result.Status == LeaseAcquireStatus.Queued)
+        {
+            OnQueued?.Invoke(request);
+        }
+
         try
         {
             while (true)
@@ -43,7 +54,7 @@ internal sealed class LeaseClient(IGrainFactory grains, TimeProvider clock, ILog
                         return null;
                 }
 
-                var remaining = infinite ? LeaseLimits.MaxGrainWait : timeout - clock.GetElapsedTime(started);
+                var remaining = infinite ? MaxWaitPerCall : timeout - clock.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero)
                 {
                     await WithdrawAsync(grain, request.RequestId).ConfigureAwait(false);
@@ -53,7 +64,7 @@ internal sealed class LeaseClient(IGrainFactory grains, TimeProvider clock, ILog
                 sentAt = clock.GetTimestamp();
                 result = result.Status == LeaseAcquireStatus.Unknown
                     ? await LeaseCalls.RetryAsync(() => grain.Acquire(request), cancellationToken).ConfigureAwait(false)
-                    : await LeaseCalls.RetryAsync(() => grain.WaitForGrant(request.RequestId, Min(remaining, LeaseLimits.MaxGrainWait), cancellationToken), cancellationToken).ConfigureAwait(false);
+                    : await LeaseCalls.RetryAsync(() => grain.WaitForGrant(request.RequestId, Min(remaining, MaxWaitPerCall), cancellationToken), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)

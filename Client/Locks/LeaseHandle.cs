@@ -73,7 +73,7 @@ public sealed partial class LeaseHandle : IAsyncDisposable
     }
 
     /// <summary>Stops renewal and releases the lease, handing it to the next waiter.</summary>
-    /// <exception cref="LockTokenMismatchException">The lease had already been lost (expired or handed over).</exception>
+    /// <exception cref="LockTokenMismatchException">The token no longer held the lease (it expired, was handed over or was already released).</exception>
     public async Task ReleaseAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0)
@@ -85,7 +85,7 @@ public sealed partial class LeaseHandle : IAsyncDisposable
         await _renewal.ConfigureAwait(false);
         _lost.CancelAfter(Timeout.InfiniteTimeSpan);
         var released = await LeaseCalls.RetryAsync(() => _grain.Release(_grant.Token), CancellationToken.None).ConfigureAwait(false);
-        if (!released && !IsLost)
+        if (!released)
         {
             throw new LockTokenMismatchException(Name, FencingToken);
         }
