@@ -108,7 +108,8 @@ internal static class LeaseEndpoints
             }
             catch (ArgumentException ex)
             {
-                return ApiProblem.Invalid(ex.ParamName ?? "body", ex.Message.Split(" (Parameter", 2)[0]);
+                // Orleans does not carry ParamName across the wire; the only check left to the grain is the semaphore's limit in use.
+                return ApiProblem.Invalid(ex.ParamName ?? (kind == LeaseRouteKind.Semaphore ? "limit" : "body"), ex.Message.Split(" (Parameter", 2)[0]);
             }
 
             while (true)
