@@ -35,15 +35,15 @@ internal sealed class LeaseClient(IGrainFactory grains, TimeProvider clock, ILog
         var started = clock.GetTimestamp();
         var request = new LeaseRequest(Guid.NewGuid(), options.Owner, mode, options.Lease, limit, Wait: timeout != TimeSpan.Zero);
 
-        var sentAt = clock.GetTimestamp();
-        var result = await LeaseCalls.RetryAsync(() => grain.Acquire(request), cancellationToken).ConfigureAwait(false);
-        if (result.Status == LeaseAcquireStatus.Queued)
-        {
-            OnQueued?.Invoke(request);
-        }
-
         try
         {
+            var sentAt = clock.GetTimestamp();
+            var result = await LeaseCalls.RetryAsync(() => grain.Acquire(request), cancellationToken).ConfigureAwait(false);
+            if (result.Status == LeaseAcquireStatus.Queued)
+            {
+                OnQueued?.Invoke(request);
+            }
+
             while (true)
             {
                 switch (result.Status)

@@ -117,7 +117,7 @@ internal static class LeaseEndpoints
                 switch (result.Status)
                 {
                     case LeaseAcquireStatus.Granted:
-                        return Results.Ok(ToResponse(result.Grant!));
+                        return Results.Ok(ToResponse(kind, result.Grant!));
                     case LeaseAcquireStatus.Refused:
                         return ApiProblem.Locked($"'{name}' is held; not acquired (waitMs 0).");
                 }
@@ -162,7 +162,7 @@ internal static class LeaseEndpoints
         var grant = await Grain(grains, kind, name).Renew(token, lease).ConfigureAwait(false);
         return grant is null
             ? ApiProblem.Conflict($"Token {token} no longer holds '{name}' (expired, released or handed over).")
-            : Results.Ok(ToResponse(grant));
+            : Results.Ok(ToResponse(kind, grant));
     }
 
     private static async Task<IResult> ReleaseAsync(LeaseRouteKind kind, string rawName, LeaseTokenBody? body, IGrainFactory grains)
@@ -197,7 +197,7 @@ internal static class LeaseEndpoints
             return Results.Ok(new LeaderResponse(info.Name, first?.Owner, first?.Token, first?.ExpiresAt, info.LastToken, info.Waiters));
         }
 
-        var holders = info.Holders.Select(h => new LeaseHolderResponse(h.Owner, h.Token, ModeName(h.Mode), h.ExpiresAt)).ToList();
+        var holders = info.Holders.Select(h => new LeaseHolderResponse(h.Owner, h.Token, ModeName(kind, h.Mode), h.ExpiresAt)).ToList();
         return Results.Ok(new LeaseStatusResponse(
             info.Name, info.Held, first?.Owner, first?.Token, first?.ExpiresAt, info.Waiters, info.LastToken,
             kind == LeaseRouteKind.Semaphore ? info.Limit : null, holders));
@@ -226,8 +226,15 @@ internal static class LeaseEndpoints
         _ => grains.GetGrain<ILockGrain>(name),
     };
 
-    private static LeaseGrantResponse ToResponse(LeaseGrant grant) =>
-        new(grant.Name, grant.Owner, grant.Token, grant.ExpiresAt, (long)grant.Lease.TotalMilliseconds, ModeName(grant.Mode), grant.RequestId.ToString());
+    private static LeaseGrantResponse ToResponse(LeaseRouteKind kind, LeaseGrant grant) =>
+        new(grant.Name, grant.Owner, grant.Token, grant.ExpiresAt, (long)grant.Lease.TotalMilliseconds, ModeName(kind, grant.Mode), grant.RequestId.ToString());
 
-    private static string ModeName(LeaseMode mode) => mode == LeaseMode.Shared ? "shared" : "exclusive";
+    /// <summary>Reader-writer locks speak of read and write; the others of exclusive and shared.</summary>
+    private static string ModeName(LeaseRouteKind kind, LeaseMode mode) => (kind, mode) switch
+    {
+        (LeaseRouteKind.ReaderWriterLock, LeaseMode.Shared) => "read",
+        (LeaseRouteKind.ReaderWriterLock, _) => "write",
+        (_, LeaseMode.Shared) => "shared",
+        _ => "exclusive",
+    };
 }

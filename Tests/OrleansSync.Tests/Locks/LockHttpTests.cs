@@ -164,7 +164,9 @@ public sealed class LockHttpTests(LockSiloProcess silo) : IClassFixture<LockSilo
         Assert.Equal(HttpStatusCode.OK, (await PostAsync($"/v1/rwlocks/{rw}/acquire", new { owner = "r1", leaseMs = 30000, mode = "read" })).Status);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync($"/v1/rwlocks/{rw}/acquire", new { owner = "r2", leaseMs = 30000, mode = "read" })).Status);
         Assert.Equal(HttpStatusCode.Locked, (await PostAsync($"/v1/rwlocks/{rw}/acquire", new { owner = "w", leaseMs = 30000, mode = "write" })).Status);
-        Assert.Equal(2, (await GetAsync($"/v1/rwlocks/{rw}")).Body.GetProperty("holders").GetArrayLength());
+        var rwStatus = (await GetAsync($"/v1/rwlocks/{rw}")).Body;
+        Assert.Equal(2, rwStatus.GetProperty("holders").GetArrayLength());
+        Assert.Equal("read", rwStatus.GetProperty("holders")[0].GetProperty("mode").GetString());
 
         var sem = NewName("http-sem");
         Assert.Equal(HttpStatusCode.OK, (await PostAsync($"/v1/semaphores/{sem}/acquire", new { owner = "a", leaseMs = 30000, limit = 2 })).Status);

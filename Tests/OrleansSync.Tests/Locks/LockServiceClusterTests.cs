@@ -11,6 +11,7 @@ namespace OrleansSync.Tests.Locks;
 public sealed class LockServiceClusterTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan LeaseGrainGrace = LeaseGrainBase.WaiterGrace;
     private readonly LeaseClient _leases = Leases(fixture);
 
     private LockService Locks => new(_leases);
@@ -201,6 +202,28 @@ public sealed class LockServiceClusterTests(ClusterFixture fixture)
 
         await using var after = await Locks.AcquireAsync(name, Deadline);
         Assert.True(after.FencingToken > before.FencingToken);
+    }
+
+    [Fact]
+    public async Task A_waiter_whose_client_is_gone_is_dropped_instead_of_being_granted()
+    {
+        var name = UniqueName("locks/ghost");
+        var holder = await Locks.AcquireAsync(name, Deadline);
+
+        // A waiter that registers and then never waits (its client died) ...
+        var ghost = new LeaseRequest(Guid.NewGuid(), "ghost", LeaseMode.Exclusive, TimeSpan.FromMinutes(10), 1, Wait: true);
+        Assert.Equal(LeaseAcquireStatus.Queued, (await Grain(name).Acquire(ghost)).Status);
+        var live = Locks.AcquireAsync(name, Deadline + Deadline, Options("live"));
+        await Eventually.UntilAsync(async () => (await Locks.GetStatusAsync(name)).Waiters == 2, Deadline, "both wait");
+
+        // ... ages past the grace period while the live waiter keeps a wait pending.
+        await Task.Delay(LeaseGrainGrace + TimeSpan.FromMilliseconds(500));
+        await holder.DisposeAsync();
+
+        await using var next = await live.WaitAsync(Deadline);
+        Assert.Equal("live", next.Owner);
+        Assert.Equal(holder.FencingToken + 1, next.FencingToken);
+        Assert.Equal(LeaseAcquireStatus.Unknown, (await Grain(name).WaitForGrant(ghost.RequestId, TimeSpan.Zero)).Status);
     }
 
     [Theory]
