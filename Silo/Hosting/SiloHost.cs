@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using OrleansSync.Silo.Api;
+using OrleansSync.Silo.Api.Cluster;
 using OrleansSync.Silo.Api.Locks;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
@@ -36,6 +37,7 @@ internal static class SiloHost
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
+        app.MapClusterEndpoints();
         app.MapLeaseEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
