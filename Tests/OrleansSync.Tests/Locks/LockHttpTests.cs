@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace OrleansSync.Tests.Locks;
 
 /// <summary>The lock routes of the HTTP API against a real Silo process.</summary>
-public sealed class LockHttpTests(LockSiloProcess silo) : IClassFixture<LockSiloProcess>
+[Collection(Infrastructure.ProcessCollection.Name)]
+public sealed class LockHttpTests(LockSiloFixture silo) : IClassFixture<LockSiloFixture>
 {
     private HttpClient Http => silo.Http;
 
