@@ -115,6 +115,20 @@ public sealed class LockHttpTests(LockSiloFixture silo) : IClassFixture<LockSilo
     }
 
     [Fact]
+    public async Task A_retried_acquire_with_the_same_requestId_gets_the_same_grant()
+    {
+        var name = NewName("http-idem");
+        var requestId = Guid.NewGuid().ToString();
+        var (_, first) = await PostAsync($"/v1/locks/{name}/acquire", new { owner = "retrier", leaseMs = 30000, requestId });
+        var (status, again) = await PostAsync($"/v1/locks/{name}/acquire", new { owner = "retrier", leaseMs = 30000, requestId });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(first.GetProperty("token").GetInt64(), again.GetProperty("token").GetInt64());
+        Assert.Equal(1, (await GetAsync($"/v1/locks/{name}")).Body.GetProperty("lastToken").GetInt64());
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync($"/v1/locks/{name}/acquire", new { owner = "o", leaseMs = 30000, requestId = "not-a-guid" })).Status);
+    }
+
+    [Fact]
     public async Task A_name_with_an_encoded_slash_is_decoded()
     {
         var (status, grant) = await PostAsync($"/v1/locks/{Uri.EscapeDataString("tenant/a:b")}-{Guid.NewGuid():N}/acquire", new { owner = "o", leaseMs = 1000 });
