@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using OrleansSync.Locks;
 using OrleansSync.Naming;
 
@@ -10,7 +12,11 @@ namespace OrleansSync.Client.Locks;
 /// caller cancels — then <see cref="ILeaseGrain.Cancel"/> withdraws the request. Transient failures (a silo crash,
 /// a grain moving) re-register the same request id (idempotent) until the wait is over.
 /// </summary>
-internal sealed partial class LeaseClient(IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers)
+internal sealed partial class LeaseClient(
+    IGrainFactory grains,
+    TimeProvider clock,
+    ILoggerFactory loggers,
+    IOptions<ClientMessagingOptions>? messaging = null)
 {
     private readonly ILogger _logger = loggers.CreateLogger<LeaseHandle>();
 
@@ -19,8 +25,11 @@ internal sealed partial class LeaseClient(IGrainFactory grains, TimeProvider clo
     /// <summary>With an infinite timeout, how long the cluster may keep failing before the acquire gives up: 2 minutes.</summary>
     internal static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);
 
-    /// <summary>Longest single <see cref="ILeaseGrain.WaitForGrant"/> call; tests shorten it to exercise the loop.</summary>
-    internal TimeSpan MaxWaitPerCall { get; set; } = LeaseLimits.MaxGrainWait;
+    /// <summary>
+    /// Longest single <see cref="ILeaseGrain.WaitForGrant"/> call: <see cref="LeaseLimits.MaxGrainWait"/>, or half the
+    /// client's response timeout when that is shorter, so a wait never looks like a failed call. Tests shorten it.
+    /// </summary>
+    internal TimeSpan MaxWaitPerCall { get; set; } = MaxWaitFor(messaging?.Value.ResponseTimeout);
 
     /// <summary>Test hook: called when a request's first answer is "queued" (lets a checker verify FIFO service).</summary>
     internal Action<LeaseRequest>? OnQueued { get; set; }
@@ -139,4 +148,7 @@ internal sealed partial class LeaseClient(IGrainFactory grains, TimeProvider clo
     private static partial void LogWithdrawFailed(ILogger logger, Guid requestId, string reason);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan MaxWaitFor(TimeSpan? responseTimeout) =>
+        responseTimeout is { } timeout && timeout > TimeSpan.Zero ? Min(LeaseLimits.MaxGrainWait, timeout / 2) : LeaseLimits.MaxGrainWait;
 }

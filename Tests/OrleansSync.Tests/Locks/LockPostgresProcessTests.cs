@@ -43,8 +43,8 @@ public sealed class LockPostgresProcessTests
 
         // Through the survivor's gateway only, so the client keeps its connection when the victim dies.
         await using var client = await ConnectAsync($"127.0.0.1:{survivor.GatewayPort}");
-        var leases = new LeaseClient(client.Grains, TimeProvider.System, NullLoggerFactory.Instance) { MaxWaitPerCall = TimeSpan.FromSeconds(3) };
-        var locks = new LockService(leases);
+        // The services as an application gets them; with a 10 s response timeout each wait call lasts at most 5 s.
+        var locks = client.Services.GetRequiredService<ILockService>();
         var management = client.Grains.GetGrain<IManagementGrain>(0);
         var name = await Eventually.UntilAsync(
             async () =>
@@ -144,6 +144,8 @@ public sealed class LockPostgresProcessTests
     private sealed class ConnectedClient(IHost host) : IAsyncDisposable
     {
         public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IClusterClient>();
+
+        public IServiceProvider Services => host.Services;
 
         public async ValueTask DisposeAsync()
         {

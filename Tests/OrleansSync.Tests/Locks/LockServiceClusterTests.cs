@@ -226,6 +226,16 @@ public sealed class LockServiceClusterTests(ClusterFixture fixture)
         Assert.Equal(LeaseAcquireStatus.Unknown, (await Grain(name).WaitForGrant(ghost.RequestId, TimeSpan.Zero)).Status);
     }
 
+    [Fact]
+    public void A_wait_call_never_outlasts_half_the_client_response_timeout()
+    {
+        var shortTimeout = Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClientMessagingOptions { ResponseTimeout = TimeSpan.FromSeconds(4) });
+        var longTimeout = Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClientMessagingOptions { ResponseTimeout = TimeSpan.FromMinutes(2) });
+
+        Assert.Equal(TimeSpan.FromSeconds(2), new LeaseClient(fixture.Client, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, shortTimeout).MaxWaitPerCall);
+        Assert.Equal(LeaseLimits.MaxGrainWait, new LeaseClient(fixture.Client, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, longTimeout).MaxWaitPerCall);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("has space")]
