@@ -65,7 +65,18 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
 
         LeaseLimits.ValidateOwner(request.Owner, "owner");
         LeaseLimits.ValidateLease(request.Lease, "lease");
-        var decision = _book.Acquire(Normalize(request));
+        LeaseDecision decision;
+        try
+        {
+            decision = _book.Acquire(Normalize(request));
+        }
+        catch (ArgumentException)
+        {
+            // The book expired leases and handed over before it rejected the request: make that durable and push it.
+            await Commit();
+            throw;
+        }
+
         if (decision.Status == LeaseAcquireStatus.Queued && !_signals.ContainsKey(request.RequestId))
         {
             _signals[request.RequestId] = new TaskCompletionSource<LeaseHolder?>(TaskCreationOptions.RunContinuationsAsynchronously);
