@@ -198,7 +198,15 @@ public sealed class LockServiceClusterTests(ClusterFixture fixture)
         var before = await Locks.AcquireAsync(name, Deadline);
         await before.DisposeAsync();
 
-        await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await management.ForceActivationCollection(TimeSpan.Zero);
+                return await management.GetActivationAddress(Grain(name)) is null;
+            },
+            Deadline,
+            "the lock grain is deactivated");
 
         await using var after = await Locks.AcquireAsync(name, Deadline);
         Assert.True(after.FencingToken > before.FencingToken);
