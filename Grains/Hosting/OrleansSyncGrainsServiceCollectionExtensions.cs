@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansSync.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         }
 
         services.AddSingleton<OrleansSyncGrainsMarker>();
+
+        // Locks: lease expiry and waiter presence read this clock.
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

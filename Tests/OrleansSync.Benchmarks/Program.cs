@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using OrleansSync.Benchmarks.Hashing;
+using OrleansSync.Benchmarks.Locks;
 
 namespace OrleansSync.Benchmarks;
 
@@ -13,6 +14,7 @@ internal static class Program
     private static readonly Dictionary<string, Func<string[], int>> Modes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["hashing-table"] = HashingTable.Run,
+        ["locks"] = LockBenchmark.Run,
     };
 
     private static int Main(string[] args)
