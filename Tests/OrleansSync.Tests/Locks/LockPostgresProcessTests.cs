@@ -20,16 +20,7 @@ namespace OrleansSync.Tests.Locks;
 public sealed class LockPostgresProcessTests
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan FailureDetectionDeadline = TimeSpan.FromSeconds(30);
-
-    private static readonly Dictionary<string, string> FastFailureDetection = new()
-    {
-        ["Membership:ProbeTimeout"] = "00:00:01",
-        ["Membership:NumMissedProbesLimit"] = "2",
-        ["Membership:NumVotesForDeathDeclaration"] = "1",
-        ["Membership:TableRefreshTimeout"] = "00:00:02",
-        ["Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
-    };
+    private static readonly TimeSpan FailureDetectionDeadline = SiloSettings.FailureDetectionDeadline;
 
     [Fact]
     public async Task After_kill_9_of_the_silo_hosting_a_held_lock_the_waiter_gets_it_with_a_larger_token_and_the_old_token_is_refused()
@@ -114,44 +105,8 @@ public sealed class LockPostgresProcessTests
         Assert.True(next.FencingToken > lastBefore, $"token {next.FencingToken} after {lastBefore}");
     }
 
-    private static Dictionary<string, string> Settings(string connectionString)
-    {
-        var settings = new Dictionary<string, string>(FastFailureDetection)
-        {
-            ["Storage"] = "Postgres",
-            ["ConnectionString"] = connectionString,
-            ["Migrate"] = "false",
-        };
-        return settings;
-    }
+    private static Dictionary<string, string> Settings(string connectionString) =>
+        SiloSettings.Postgres(connectionString, fastFailureDetection: true);
 
-    private static async Task<ConnectedClient> ConnectAsync(string gateway)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddOrleansSyncClient(o =>
-        {
-            o.Gateways.Clear();
-            o.Gateways.Add(gateway);
-        });
-
-        // Calls to a dead silo should fail fast enough for the acquire loop to re-register.
-        builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
-        var host = builder.Build();
-        await host.StartAsync();
-        return new ConnectedClient(host);
-    }
-
-    private sealed class ConnectedClient(IHost host) : IAsyncDisposable
-    {
-        public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IClusterClient>();
-
-        public IServiceProvider Services => host.Services;
-
-        public async ValueTask DisposeAsync()
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await host.StopAsync(stop.Token);
-            host.Dispose();
-        }
-    }
+    private static Task<ClientHost> ConnectAsync(string gateway) => ClientHost.ConnectAsync(gateway: gateway);
 }
