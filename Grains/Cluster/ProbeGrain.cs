@@ -1,6 +1,8 @@
 namespace OrleansSync.Cluster;
 
 /// <inheritdoc cref="IProbeGrain"/>
+/// <remarks>Placed at random so that a handful of probe keys reaches every silo of a cluster.</remarks>
+[Orleans.Placement.RandomPlacement]
 internal sealed class ProbeGrain(
     [PersistentState("probe", ProviderNames.GrainStorage)] IPersistentState<ProbeState> state,
     IGrainRuntime runtime) : Grain, IProbeGrain
