@@ -89,7 +89,9 @@ public sealed class LockServiceClusterTests(ClusterFixture fixture)
         await using var next = await Locks.AcquireAsync(name, Deadline, Options("next"));
 
         Assert.True(clock.Elapsed >= lease - TimeSpan.FromMilliseconds(100), $"granted after {clock.Elapsed}, before the lease ran out");
-        Assert.True(clock.Elapsed < lease + TimeSpan.FromSeconds(3), $"granted only after {clock.Elapsed}");
+        // Without the grain's expiry timer the waiter would be served only when its pending wait call ends
+        // and it re-registers (15 s). Anything well below that is the timer's push, even on a loaded machine.
+        Assert.True(clock.Elapsed < lease + TimeSpan.FromSeconds(8), $"granted only after {clock.Elapsed}");
         Assert.Equal(silent.FencingToken + 1, next.FencingToken);
         Assert.True(silent.HandleLostToken.IsCancellationRequested);
     }
