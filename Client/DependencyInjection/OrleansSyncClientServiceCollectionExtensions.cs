@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansSync;
 using OrleansSync.Client;
+using OrleansSync.Client.Queues;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,8 @@ public static class OrleansSyncClientServiceCollectionExtensions
     private const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
-    /// Adds an Orleans client connected to the OrleansSync cluster, plus the typed OrleansSync services.
+    /// Adds an Orleans client connected to the OrleansSync cluster, plus the typed OrleansSync services
+    /// (<see cref="IQueueService"/>).
     /// The client connects when the host starts, retrying with bounded back-off
     /// (<see cref="OrleansSyncClientOptions.ConnectAttempts"/>); when every attempt fails, host start-up throws
     /// <see cref="OrleansSyncConnectionException"/>.
@@ -28,6 +30,7 @@ public static class OrleansSyncClientServiceCollectionExtensions
         configure?.Invoke(options);
 
         services.AddSingleton(options);
+        services.AddSingleton<IQueueService>(sp => new QueueService(sp.GetRequiredService<IGrainFactory>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

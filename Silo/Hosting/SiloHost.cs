@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Api.Cluster;
+using OrleansSync.Silo.Api.Queues;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
 using OrleansSync.Silo.Security;
@@ -37,6 +38,7 @@ internal static class SiloHost
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
+        app.MapQueueEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;
