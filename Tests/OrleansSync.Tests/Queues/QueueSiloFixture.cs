@@ -1,0 +1,25 @@
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Queues;
+
+/// <summary>One real embedded-profile Silo process for the queue HTTP tests.</summary>
+public sealed class QueueSiloFixture : IAsyncLifetime
+{
+    private SiloProcess? _silo;
+
+    public HttpClient Http => (_silo ?? throw new InvalidOperationException("Not started.")).Http;
+
+    public async Task InitializeAsync()
+    {
+        _silo = SiloProcess.Start(name: "queues-http");
+        await _silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+    }
+}
