@@ -7,7 +7,11 @@ public sealed class QueueSiloFixture : IAsyncLifetime
 {
     private SiloProcess? _silo;
 
-    public HttpClient Http => (_silo ?? throw new InvalidOperationException("Not started.")).Http;
+    public HttpClient Http => Silo.Http;
+
+    public int GatewayPort => Silo.GatewayPort;
+
+    private SiloProcess Silo => _silo ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {
