@@ -33,6 +33,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private string _group = "";
     private int _partition;
     private long _knownEnd;
+    private long _lastBuffered;
     private int _ownerMaxInFlight;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -221,12 +222,12 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private async Task OnAppendedAsync(QueuePartitionAppended appended, StreamSequenceToken? token)
     {
         _knownEnd = Math.Max(_knownEnd, appended.EndOffset);
+        DropStaleBuffer();
         foreach (var message in appended.Messages)
         {
-            var expected = _buffer.Count == 0 ? _book.NextOffset : _buffer.Last().Offset + 1;
-            if (message.Offset == expected && _buffer.Count < MaxBuffered)
+            if (message.Offset == BufferEnd && _buffer.Count < MaxBuffered)
             {
-                _buffer.Enqueue(message);
+                Buffer(message);
             }
         }
 
@@ -301,15 +302,13 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         DropStaleBuffer();
         if (_buffer.Count < allowed)
         {
-            var from = _buffer.Count == 0 ? _book.NextOffset : _buffer.Last().Offset + 1;
-            var read = await _partitionGrain.Read(from, Math.Max(allowed - _buffer.Count, ReadAhead));
+            var read = await _partitionGrain.Read(BufferEnd, Math.Max(allowed - _buffer.Count, ReadAhead));
             _knownEnd = Math.Max(_knownEnd, read.EndOffset);
             foreach (var message in read.Messages)
             {
-                if (message.Offset == from && _buffer.Count < MaxBuffered)
+                if (message.Offset == BufferEnd && _buffer.Count < MaxBuffered)
                 {
-                    _buffer.Enqueue(message);
-                    from++;
+                    Buffer(message);
                 }
             }
         }
@@ -321,6 +320,15 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             deliveries.Add(ToDelivery(next, _book.Deliver(_partition, next.Offset, consumer, visibility)));
             allowed--;
         }
+    }
+
+    /// <summary>The offset the next buffered message must have to keep the buffer contiguous.</summary>
+    private long BufferEnd => _buffer.Count == 0 ? _book.NextOffset : _lastBuffered + 1;
+
+    private void Buffer(StoredQueueMessage message)
+    {
+        _buffer.Enqueue(message);
+        _lastBuffered = message.Offset;
     }
 
     private void DropStaleBuffer()
