@@ -37,15 +37,22 @@ internal sealed class KeyOrderRun(string queue, int keys, int messages)
         var subscriptions = new List<IQueueSubscription>();
         for (var c = 0; c < consumers; c++)
         {
-            subscriptions.Add(await queues.SubscribeAsync(queue, group, (message, _) => RecordAsync(group, message), new QueueSubscriptionOptions
-            {
-                ConsumerId = $"{group}-c{c}",
-                Concurrency = 4,
-            }));
+            subscriptions.Add(await JoinOneAsync(queues, group, c));
         }
 
         return subscriptions;
     }
+
+    /// <summary>Adds consumer number <paramref name="index"/> to a group already started with <see cref="SubscribeAsync"/>.</summary>
+    public async Task<List<IQueueSubscription>> JoinAsync(IQueueService queues, string group, int index) =>
+        [await JoinOneAsync(queues, group, index)];
+
+    private Task<IQueueSubscription> JoinOneAsync(IQueueService queues, string group, int index) =>
+        queues.SubscribeAsync(queue, group, (message, _) => RecordAsync(group, message), new QueueSubscriptionOptions
+        {
+            ConsumerId = $"{group}-c{index}",
+            Concurrency = 4,
+        });
 
     public Task WaitForAllAsync(TimeSpan deadline) =>
         Eventually.UntilAsync(

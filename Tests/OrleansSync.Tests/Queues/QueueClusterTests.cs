@@ -47,6 +47,36 @@ public sealed class QueueClusterTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Consumers_joining_and_leaving_while_messages_flow_keep_key_order_and_lose_nothing()
+    {
+        var queue = NewName("churn");
+        var run = new KeyOrderRun(queue, keys: 16, messages: 6000);
+        var subscriptions = new List<Client.Queues.IQueueSubscription>();
+        try
+        {
+            subscriptions.AddRange(await run.SubscribeAsync(fixture.Queues, "g", 1));
+            var publishing = run.PublishAsync(fixture.Queues, batchSize: 100);
+
+            // Two more consumers join mid-stream (rebalances hand partitions off), then the first one leaves.
+            subscriptions.AddRange(await run.JoinAsync(fixture.Queues, "g", 1));
+            subscriptions.AddRange(await run.JoinAsync(fixture.Queues, "g", 2));
+            await subscriptions[0].DisposeAsync();
+            subscriptions.RemoveAt(0);
+
+            await publishing;
+            await run.WaitForAllAsync(Deadline);
+            run.AssertEveryGroupGotEveryMessageInKeyOrder();
+        }
+        finally
+        {
+            foreach (var subscription in subscriptions)
+            {
+                await subscription.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_never_acking_consumer_gets_redeliveries_then_a_dead_letter_that_replay_hands_back()
     {
         var queue = NewName("poison");
