@@ -2,9 +2,12 @@ using OrleansSync.Silo.Hosting;
 
 try
 {
-    return args.Length > 0 && args[0] == MigrateCommand.Name
-        ? await MigrateCommand.RunAsync(args[1..]).ConfigureAwait(false)
-        : await SiloHost.RunAsync(args).ConfigureAwait(false);
+    return args switch
+    {
+        [MigrateCommand.Name, ..] => await MigrateCommand.RunAsync(args[1..]).ConfigureAwait(false),
+        [HealthCheckCommand.Name, ..] => await HealthCheckCommand.RunAsync(args[1..]).ConfigureAwait(false),
+        _ => await SiloHost.RunAsync(args).ConfigureAwait(false),
+    };
 }
 catch (StartupFailure failure)
 {

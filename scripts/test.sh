@@ -15,54 +15,12 @@ pg_port="${ORLEANSSYNC_PG_PORT:-5432}"
 
 log() { printf '[test] %s\n' "$*" >&2; }
 
-as_postgres() {
-  if command -v runuser >/dev/null 2>&1; then runuser -u postgres -- "$@"; else su postgres -c "$(printf '%q ' "$@")"; fi
-}
-
-ensure_postgres() {
-  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
-    if [ "$(id -u)" -ne 0 ]; then
-      log "PostgreSQL is not installed and this is not root: install the 'postgresql' package or set ORLEANSSYNC_TEST_PG."
-      exit 1
-    fi
-    log "installing PostgreSQL (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  fi
-
-  local version
-  version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
-  if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$version main"; then
-    log "creating PostgreSQL $version cluster 'main'"
-    pg_createcluster "$version" main --port "$pg_port" >/dev/null
-  fi
-  if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -qx online; then
-    log "starting PostgreSQL $version"
-    pg_ctlcluster "$version" main start
-  fi
-  pg_port="$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')"
-
-  for _ in $(seq 1 60); do
-    pg_isready -q -h 127.0.0.1 -p "$pg_port" && break
-    sleep 0.5
-  done
-  pg_isready -q -h 127.0.0.1 -p "$pg_port" || { log "PostgreSQL did not become ready on port $pg_port"; exit 1; }
-
-  # Tests create and drop one database each, so the role needs CREATEDB; SUPERUSER lets them
-  # terminate leftover sessions of databases they drop.
-  as_postgres psql -q -p "$pg_port" -v ON_ERROR_STOP=1 -c \
-    "DO \$\$ BEGIN
-       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$pg_role') THEN
-         CREATE ROLE $pg_role LOGIN SUPERUSER PASSWORD '$pg_password';
-       ELSE
-         ALTER ROLE $pg_role LOGIN SUPERUSER PASSWORD '$pg_password';
-       END IF;
-     END \$\$;" >/dev/null
-  export ORLEANSSYNC_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=$pg_role;Password=$pg_password;Database=postgres"
-}
+# ensure_postgres (installs, starts, creates the role) is shared with deploy/local-cluster.sh.
+source "$repo/scripts/lib/postgres.sh"
 
 if [ -z "${ORLEANSSYNC_TEST_PG:-}" ]; then
   ensure_postgres
+  export ORLEANSSYNC_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=$pg_role;Password=$pg_password;Database=postgres"
 fi
 log "PostgreSQL for tests: $(printf '%s' "$ORLEANSSYNC_TEST_PG" | sed 's/Password=[^;]*/Password=***/')"
 
@@ -71,6 +29,16 @@ rm -rf "$results"
 
 log "building (Release)"
 dotnet build OrleansSync.sln -c Release -nologo -v quiet
+
+# --- deploy manifest validation: npm packages for deploy/validation (Tests/OrleansSync.Tests/Deploy runs it;
+# without node/npm those tests fail and say so) ---
+if command -v npm >/dev/null 2>&1; then
+  log "installing deploy/validation npm packages (npm ci)"
+  npm ci --prefix deploy/validation --no-audit --no-fund --loglevel=error
+else
+  log "npm is not on PATH: the deploy manifest tests will fail (install Node.js 20+ and npm)"
+fi
+# --- end deploy manifest validation ---
 
 log "running tests"
 set +e

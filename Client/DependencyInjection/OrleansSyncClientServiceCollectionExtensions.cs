@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansSync;
 using OrleansSync.Client;
+using OrleansSync.Client.Locks;
 using OrleansSync.Client.Queues;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -30,7 +32,6 @@ public static class OrleansSyncClientServiceCollectionExtensions
         configure?.Invoke(options);
 
         services.AddSingleton(options);
-        services.AddSingleton<IQueueService>(sp => new QueueService(sp.GetRequiredService<IGrainFactory>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -56,6 +57,43 @@ public static class OrleansSyncClientServiceCollectionExtensions
             client.UseConnectionRetryFilter<BoundedBackoffConnectionRetryFilter>();
         });
 
+        services.AddOrleansSyncLockServices();
+        services.AddOrleansSyncQueueServices();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="IQueueService"/> on top of an <see cref="IGrainFactory"/> already in <paramref name="services"/>
+    /// (<see cref="AddOrleansSyncClient"/> calls it; call it directly inside a silo or with your own Orleans client).
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static IServiceCollection AddOrleansSyncQueueServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IQueueService>(sp =>
+            new QueueService(sp.GetRequiredService<IGrainFactory>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="ILockService"/>, <see cref="ISemaphoreService"/>, <see cref="IReaderWriterLockService"/> and
+    /// <see cref="IElectionService"/> on top of an <see cref="IGrainFactory"/> already in <paramref name="services"/>
+    /// (<see cref="AddOrleansSyncClient"/> calls it; call it directly inside a silo or with your own Orleans client).
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static IServiceCollection AddOrleansSyncLockServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LeaseClient>();
+        services.TryAddSingleton<ILockService, LockService>();
+        services.TryAddSingleton<ISemaphoreService, SemaphoreService>();
+        services.TryAddSingleton<IReaderWriterLockService, ReaderWriterLockService>();
+        services.TryAddSingleton<IElectionService, ElectionService>();
         return services;
     }
 }

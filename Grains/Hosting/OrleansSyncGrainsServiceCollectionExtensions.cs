@@ -24,6 +24,8 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         }
 
         services.AddSingleton<OrleansSyncGrainsMarker>();
+
+        // Locks and queues: lease expiry, visibility deadlines and waiter presence read this clock.
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<QueueOptions>();
         services.TryAddSingleton<IQueueLog, MemoryQueueLog>();

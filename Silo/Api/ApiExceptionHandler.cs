@@ -15,6 +15,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems) : IEx
             ArgumentException a => (StatusCodes.Status400BadRequest, "Invalid request", a.Message),
             Microsoft.AspNetCore.Http.BadHttpRequestException b => (b.StatusCode, "Invalid request", b.Message),
             System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "Invalid JSON", "The request body is not valid JSON for this route."),
+            Orleans.Storage.InconsistentStateException =>
+                (StatusCodes.Status503ServiceUnavailable, "Unavailable", "The grain moved or its storage write failed; retry."),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>
                 (StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cluster did not answer in time; retry."),
             Npgsql.NpgsqlException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "The database did not answer; retry."),

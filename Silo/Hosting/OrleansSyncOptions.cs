@@ -41,6 +41,12 @@ internal sealed class OrleansSyncOptions
     /// <summary>Whether the silo applies pending PostgreSQL migrations on start. Default false.</summary>
     public bool Migrate { get; set; }
 
+    /// <summary>
+    /// The platform the silo runs on. Default <see cref="HostingMode.None"/>; <see cref="HostingMode.Kubernetes"/>
+    /// turns on Orleans Kubernetes hosting and needs the Postgres profile and a pod's environment.
+    /// </summary>
+    public HostingMode Hosting { get; set; } = HostingMode.None;
+
     /// <summary>How long start-up waits for PostgreSQL to answer. Default 5 s.</summary>
     public TimeSpan DatabaseConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -18,6 +18,7 @@ internal static class OrleansSyncOptionsValidator
             throw new StartupFailure("OrleansSync:Storage is Postgres but OrleansSync:ConnectionString is empty: set OrleansSync__ConnectionString to an Npgsql connection string.");
         }
 
+        ValidateHosting(options);
         RequireId(options.ClusterId, "ClusterId");
         RequireId(options.ServiceId, "ServiceId");
         RequirePort(options.SiloPort, "SiloPort");
@@ -40,6 +41,29 @@ internal static class OrleansSyncOptionsValidator
         if (options.DatabaseConnectTimeout <= TimeSpan.Zero)
         {
             throw new StartupFailure("OrleansSync:DatabaseConnectTimeout must be positive.");
+        }
+    }
+
+    private static void ValidateHosting(OrleansSyncOptions options)
+    {
+        if (!Enum.IsDefined(options.Hosting))
+        {
+            throw new StartupFailure($"OrleansSync:Hosting must be None or Kubernetes, not '{options.Hosting}'.");
+        }
+
+        if (options.Hosting != HostingMode.Kubernetes)
+        {
+            return;
+        }
+
+        if (options.Storage != StorageProfile.Postgres)
+        {
+            throw new StartupFailure("OrleansSync:Hosting is Kubernetes but OrleansSync:Storage is not Postgres: silos in pods keep membership and state in PostgreSQL.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.AdvertisedAddress))
+        {
+            throw new StartupFailure("OrleansSync:AdvertisedAddress must be unset when OrleansSync:Hosting is Kubernetes: the silo advertises its pod IP (POD_IP).");
         }
     }
 

@@ -46,8 +46,12 @@ internal static class OrleansSyncSiloConfiguration
         return silo;
     }
 
-    /// <summary>Cluster identity, endpoints and membership for a real (non-test) silo.</summary>
-    public static ISiloBuilder AddOrleansSyncClustering(this ISiloBuilder silo, OrleansSyncOptions options)
+    /// <summary>
+    /// Cluster identity, endpoints and membership for a real (non-test) silo. With
+    /// <see cref="HostingMode.Kubernetes"/>, <paramref name="pod"/> (read from this process when null) gives the
+    /// advertised address; membership stays in PostgreSQL.
+    /// </summary>
+    public static ISiloBuilder AddOrleansSyncClustering(this ISiloBuilder silo, OrleansSyncOptions options, KubernetesPodEnvironment? pod = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
@@ -60,13 +64,17 @@ internal static class OrleansSyncSiloConfiguration
 
         switch (options.Storage)
         {
+            case StorageProfile.Postgres when options.Hosting == HostingMode.Kubernetes:
+                pod ??= KubernetesPodEnvironment.FromProcess(options);
+
+                // Other pods reach this one at its pod IP; inside the pod the silo listens on every interface.
+                silo.ConfigureEndpoints(pod.PodIP, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.UseKubernetesHosting();
+                UsePostgresClustering(silo, options);
+                break;
             case StorageProfile.Postgres:
                 silo.ConfigureEndpoints(options.GetAdvertisedAddress(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-                silo.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = NpgsqlInvariant;
-                    o.ConnectionString = options.ConnectionString;
-                });
+                UsePostgresClustering(silo, options);
                 break;
             default:
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
@@ -75,6 +83,13 @@ internal static class OrleansSyncSiloConfiguration
 
         return silo;
     }
+
+    private static void UsePostgresClustering(ISiloBuilder silo, OrleansSyncOptions options) =>
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = options.ConnectionString;
+        });
 
     /// <summary>
     /// Registers the ADO.NET provider under an inner name and exposes it as <paramref name="name"/> through

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Api.Cluster;
+using OrleansSync.Silo.Api.Locks;
 using OrleansSync.Silo.Api.Queues;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
@@ -15,6 +16,12 @@ internal static class SiloHost
     /// <summary>Default cap on an HTTP request body (8 MiB), per the public contract.</summary>
     public const long MaxRequestBodyBytes = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// How long a stopping silo may take to hand off its grains and leave the cluster. Kubernetes'
+    /// terminationGracePeriodSeconds must be longer (deploy/kubernetes; a test checks it).
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -25,39 +32,42 @@ internal static class SiloHost
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
+        // Outside a pod, fail before waiting for the database: the pod's environment is the first thing missing.
+        var pod = options.Hosting == HostingMode.Kubernetes ? KubernetesPodEnvironment.FromProcess(options) : null;
         if (options.Storage == StorageProfile.Postgres)
         {
             using var loggers = LoggerFactory.Create(l => l.AddConsole());
             await PostgresPreflight.EnsureReadyAsync(options, loggers, options.Migrate, CancellationToken.None).ConfigureAwait(false);
         }
 
-        ConfigureServices(builder, options);
+        ConfigureServices(builder, options, pod);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
+        app.MapLeaseEndpoints();
         app.MapQueueEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }
 
-    private static void ConfigureServices(WebApplicationBuilder builder, OrleansSyncOptions options)
+    private static void ConfigureServices(WebApplicationBuilder builder, OrleansSyncOptions options, KubernetesPodEnvironment? pod)
     {
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton<SiloHealth>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
         // Lets operators and crash tests tune failure detection, e.g. --OrleansSync:Membership:ProbeTimeout=00:00:01.
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Membership"));
 
         builder.UseOrleans(silo => silo
-            .AddOrleansSyncClustering(options)
+            .AddOrleansSyncClustering(options, pod)
             .AddOrleansSyncProviders(options));
     }
 }

@@ -9,7 +9,11 @@ public sealed class ProbeGrainClusterTests(ClusterFixture fixture)
     [Fact]
     public async Task Test_cluster_has_three_active_silos_and_spreads_grains_over_them()
     {
-        Assert.Equal(ClusterFixture.SiloCount, fixture.Cluster.GetActiveSilos().Count());
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        await Eventually.UntilAsync(
+            async () => (await management.GetHosts(onlyActive: true)).Count == ClusterFixture.SiloCount,
+            TimeSpan.FromSeconds(30),
+            "the membership table lists three active silos");
 
         var silos = new HashSet<string>();
         for (var i = 0; i < 60; i++)

@@ -12,8 +12,10 @@ public sealed class EmbeddedSiloProcessTests
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(40);
 
-    [Fact]
-    public async Task Embedded_default_answers_healthz_and_exits_zero_on_SIGTERM()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Embedded_default_answers_healthz_and_exits_zero_on_a_stop_signal(string signal)
     {
         await using var silo = SiloProcess.Start();
         await silo.WaitHealthyAsync(StartDeadline);
@@ -23,8 +25,9 @@ public sealed class EmbeddedSiloProcessTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("silo is Active", body!["status"]);
 
-        Assert.Equal(0, await silo.StopAsync(ExitDeadline));
+        Assert.Equal(0, await silo.StopAsync(ExitDeadline, signal));
         Assert.DoesNotContain("Unhandled exception", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", silo.Output, StringComparison.Ordinal);
     }
 
     [Fact]

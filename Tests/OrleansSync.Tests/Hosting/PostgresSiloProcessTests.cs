@@ -17,19 +17,7 @@ public sealed class PostgresSiloProcessTests
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(40);
 
-    // Failure detection for the crash test: probes every second, two missed probes suspect a silo, one
-    // vote declares it dead. With a refused socket this is a few seconds; the deadline leaves room for
-    // a loaded two-core machine.
-    private static readonly Dictionary<string, string> FastFailureDetection = new()
-    {
-        ["Membership:ProbeTimeout"] = "00:00:01",
-        ["Membership:NumMissedProbesLimit"] = "2",
-        ["Membership:NumVotesForDeathDeclaration"] = "1",
-        ["Membership:TableRefreshTimeout"] = "00:00:02",
-        ["Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
-    };
-
-    private static readonly TimeSpan FailureDetectionDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FailureDetectionDeadline = SiloSettings.FailureDetectionDeadline;
 
     [Fact]
     public async Task A_database_without_the_schema_stops_the_silo_with_one_line_saying_how_to_migrate()
@@ -127,11 +115,7 @@ public sealed class PostgresSiloProcessTests
     public async Task After_kill_9_of_one_silo_the_other_takes_its_grains_within_failure_detection()
     {
         await using var database = await PostgresDatabaseFixture.CreateDatabaseAsync(applyMigrations: true);
-        var settings = new Dictionary<string, string>(PostgresSettings(database.ConnectionString));
-        foreach (var (key, value) in FastFailureDetection)
-        {
-            settings[key] = value;
-        }
+        var settings = SiloSettings.Postgres(database.ConnectionString, fastFailureDetection: true);
 
         await using var survivor = SiloProcess.Start(settings, name: "survivor");
         await survivor.WaitHealthyAsync(StartDeadline);
@@ -164,48 +148,16 @@ public sealed class PostgresSiloProcessTests
         Assert.True(clock.Elapsed < FailureDetectionDeadline, $"takeover took {clock.Elapsed}");
     }
 
-    private static Dictionary<string, string> PostgresSettings(string connectionString, bool migrate = false) => new()
-    {
-        ["Storage"] = "Postgres",
-        ["ConnectionString"] = connectionString,
-        ["Migrate"] = migrate ? "true" : "false",
-        // Each test gets its own database, so the default cluster id is safe and matches the client's default.
-    };
+    private static Dictionary<string, string> PostgresSettings(string connectionString, bool migrate = false) =>
+        SiloSettings.Postgres(connectionString, migrate);
 
-    private static async Task<ConnectedClient> ConnectAsync(string? connectionString = null, string? gateway = null)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddOrleansSyncClient(o =>
-        {
-            o.ConnectionString = connectionString;
-            if (gateway is not null)
-            {
-                o.Gateways.Clear();
-                o.Gateways.Add(gateway);
-            }
-        });
-
-        // Calls to a dead silo should fail fast enough for the takeover loop to retry.
-        builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-        var host = builder.Build();
-        await host.StartAsync();
-        return new ConnectedClient(host);
-    }
+    // Calls to a dead silo should fail fast enough for the takeover loop to retry.
+    private static Task<ClientHost> ConnectAsync(string? connectionString = null, string? gateway = null) =>
+        ClientHost.ConnectAsync(connectionString, gateway, TimeSpan.FromSeconds(5));
 
     private static int PortOf(string siloAddress) =>
         int.Parse(siloAddress.TrimStart('S').Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
 
     private static string[] NonEmptyLines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private sealed class ConnectedClient(IHost host) : IAsyncDisposable
-    {
-        public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IClusterClient>();
-
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-    }
 }

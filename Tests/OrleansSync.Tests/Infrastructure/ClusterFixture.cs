@@ -20,6 +20,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new TestClusterBuilder(SiloCount);
         builder.AddSiloBuilderConfigurator<MemoryProfileSiloConfigurator>();
+        builder.AddSiloBuilderConfigurator<LoadTolerantMembershipConfigurator>();
         builder.AddClientBuilderConfigurator<OrleansSyncTestClientConfigurator>();
         _cluster = builder.Build();
         await _cluster.DeployAsync();

@@ -13,8 +13,16 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly IReadOnlyList<string> _extraArgs;
+    private readonly IReadOnlyDictionary<string, string?> _environment;
 
-    private SiloProcess(string name, int httpPort, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string> extraArgs)
+    private SiloProcess(
+        string name,
+        int httpPort,
+        int siloPort,
+        int gatewayPort,
+        IReadOnlyDictionary<string, string> settings,
+        IReadOnlyList<string> extraArgs,
+        IReadOnlyDictionary<string, string?> environment)
     {
         Name = name;
         HttpPort = httpPort;
@@ -22,6 +30,7 @@ public sealed class SiloProcess : IAsyncDisposable
         GatewayPort = gatewayPort;
         _settings = settings;
         _extraArgs = extraArgs;
+        _environment = environment;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
 
         var start = new ProcessStartInfo("dotnet")
@@ -43,6 +52,17 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Orleans"] = "Warning";
+        foreach (var (variable, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(variable);
+            }
+            else
+            {
+                start.Environment[variable] = value;
+            }
+        }
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -81,7 +101,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts a silo. <paramref name="settings"/> are OrleansSync keys (e.g. <c>Storage</c> → <c>Postgres</c>)
-    /// passed as <c>--OrleansSync:Key=value</c>; ports are chosen free unless given.
+    /// passed as <c>--OrleansSync:Key=value</c>; ports are chosen free unless given. <paramref name="environment"/>
+    /// sets variables of the process, or removes them where the value is null.
     /// </summary>
     public static SiloProcess Start(
         IReadOnlyDictionary<string, string>? settings = null,
@@ -89,7 +110,8 @@ public sealed class SiloProcess : IAsyncDisposable
         string name = "silo",
         int? httpPort = null,
         int? siloPort = null,
-        int? gatewayPort = null)
+        int? gatewayPort = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         if (!File.Exists(RepositoryPaths.SiloAssembly))
         {
@@ -102,13 +124,18 @@ public sealed class SiloProcess : IAsyncDisposable
             siloPort ?? FreePorts.Next(),
             gatewayPort ?? FreePorts.Next(),
             settings ?? new Dictionary<string, string>(),
-            extraArgs ?? []);
+            extraArgs ?? [],
+            environment ?? new Dictionary<string, string?>());
     }
 
     /// <summary>
     /// Runs the Silo executable as a command (e.g. <c>migrate</c>) to completion and returns its exit code and output.
+    /// <paramref name="environment"/> sets variables of the process, or removes them where the value is null.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IReadOnlyList<string> args, TimeSpan deadline)
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(
+        IReadOnlyList<string> args,
+        TimeSpan deadline,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var start = new ProcessStartInfo("dotnet")
@@ -122,6 +149,18 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(variable);
+            }
+            else
+            {
+                start.Environment[variable] = value;
+            }
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
@@ -149,7 +188,7 @@ public sealed class SiloProcess : IAsyncDisposable
             throw new InvalidOperationException($"{Name} is still running.");
         }
 
-        return new SiloProcess(Name, HttpPort, SiloPort, GatewayPort, _settings, _extraArgs);
+        return new SiloProcess(Name, HttpPort, SiloPort, GatewayPort, _settings, _extraArgs, _environment);
     }
 
     /// <summary>Awaits <c>GET /healthz</c> = 200; fails at once with the output if the process exits first.</summary>
@@ -188,12 +227,12 @@ public sealed class SiloProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Sends SIGTERM (what Kubernetes and Ctrl+C send) and awaits a graceful exit.</summary>
-    public async Task<int> StopAsync(TimeSpan deadline)
+    /// <summary>Sends SIGTERM (what Kubernetes sends) or another signal such as INT (Ctrl+C) and awaits a graceful exit.</summary>
+    public async Task<int> StopAsync(TimeSpan deadline, string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync().ConfigureAwait(false);
         }
 

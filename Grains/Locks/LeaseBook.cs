@@ -1,0 +1,273 @@
+namespace OrleansSync.Locks;
+
+/// <summary>
+/// The Orleans-free core of every lease grain: holders with leases, a FIFO queue of waiters, a limit on shared
+/// holders and the fencing-token counter. Not thread-safe: a grain drives it from its turns.
+/// </summary>
+/// <remarks>
+/// A request is granted only from the head of the queue (strict FIFO), so once an exclusive request waits, later
+/// shared requests queue behind it (writer preference). Mutations of durable data (holders, <see cref="LastToken"/>,
+/// <see cref="Limit"/>) set <see cref="IsDirty"/>; the grain writes them before it tells anyone. Hand-offs made by
+/// <see cref="Pump"/> collect in <see cref="TakeHandOffs"/>, dropped waiters in <see cref="TakeDropped"/>.
+/// </remarks>
+internal sealed class LeaseBook
+{
+    private readonly TimeProvider _clock;
+    private readonly List<LeaseHolder> _holders;
+    private readonly LinkedList<LeaseWaiter> _queue = new();
+    private readonly Dictionary<Guid, LinkedListNode<LeaseWaiter>> _waiters = [];
+    private readonly List<LeaseHolder> _handOffs = [];
+    private readonly List<Guid> _dropped = [];
+
+    /// <summary>Creates a book from persisted data.</summary>
+    /// <param name="clock">The clock for leases and waiter presence.</param>
+    /// <param name="waiterGrace">How long a waiter may go without a pending wait before it counts as dead.</param>
+    /// <param name="lastToken">The persisted token counter.</param>
+    /// <param name="limit">The persisted limit; 0 = not set yet.</param>
+    /// <param name="holders">The persisted holders (expired ones are removed by the next <see cref="Pump"/>).</param>
+    public LeaseBook(TimeProvider clock, TimeSpan waiterGrace, long lastToken = 0, int limit = 0, IEnumerable<LeaseHolder>? holders = null)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        _clock = clock;
+        WaiterGrace = waiterGrace;
+        LastToken = lastToken;
+        Limit = limit;
+        _holders = holders is null ? [] : [.. holders.OrderBy(h => h.Token)];
+    }
+
+    public TimeSpan WaiterGrace { get; }
+
+    /// <summary>The highest token ever granted.</summary>
+    public long LastToken { get; private set; }
+
+    /// <summary>How many shared holders are admitted; 0 until the first request sets it.</summary>
+    public int Limit { get; private set; }
+
+    /// <summary>Whether durable data changed since <see cref="MarkClean"/>.</summary>
+    public bool IsDirty { get; private set; }
+
+    public IReadOnlyList<LeaseHolder> Holders => _holders;
+
+    public int WaiterCount => _queue.Count;
+
+    public IEnumerable<LeaseWaiter> Waiters => _queue;
+
+    public void MarkClean() => IsDirty = false;
+
+    /// <summary>Grants made by <see cref="Pump"/> to waiters since the last call; the grain signals them after writing.</summary>
+    public IReadOnlyList<LeaseHolder> TakeHandOffs() => Take(_handOffs);
+
+    /// <summary>Waiters removed since the last call (dead or cancelled); the grain tells their pending waits.</summary>
+    public IReadOnlyList<Guid> TakeDropped() => Take(_dropped);
+
+    /// <summary>Expires leases, then grants or refuses <paramref name="request"/> or queues it. Idempotent per request id.</summary>
+    /// <exception cref="ArgumentException">The request's limit differs from the one in use while the name is held or awaited.</exception>
+    public LeaseDecision Acquire(LeaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = _clock.GetUtcNow();
+        Pump();
+
+        if (FindByRequest(request.RequestId) is { } existing)
+        {
+            return new LeaseDecision(LeaseAcquireStatus.Granted, existing, -1);
+        }
+
+        if (_waiters.TryGetValue(request.RequestId, out var node))
+        {
+            node.Value.LastSeen = now;
+            return new LeaseDecision(LeaseAcquireStatus.Queued, null, PositionOf(node));
+        }
+
+        if (request.Limit != Limit)
+        {
+            if (_holders.Count > 0 || _queue.Count > 0)
+            {
+                throw new ArgumentException($"The name is in use with limit {Limit}; the request asks for {request.Limit}.", "limit");
+            }
+
+            Limit = request.Limit;
+            IsDirty = true;
+        }
+
+        if (_queue.Count == 0 && CanGrant(request.Mode))
+        {
+            return new LeaseDecision(LeaseAcquireStatus.Granted, Grant(request.RequestId, request.Owner, request.Mode, request.Lease, now), -1);
+        }
+
+        if (!request.Wait)
+        {
+            return new LeaseDecision(LeaseAcquireStatus.Refused, null, -1);
+        }
+
+        var waiter = new LeaseWaiter(request.RequestId, request.Owner, request.Mode, request.Lease, now);
+        _waiters[waiter.RequestId] = _queue.AddLast(waiter);
+        return new LeaseDecision(LeaseAcquireStatus.Queued, null, _queue.Count - 1);
+    }
+
+    /// <summary>Expires leases, drops dead waiters at the head of the queue and grants from the head while possible.</summary>
+    public void Pump()
+    {
+        var now = _clock.GetUtcNow();
+        if (_holders.RemoveAll(h => h.ExpiresAt <= now) > 0)
+        {
+            IsDirty = true;
+        }
+
+        while (_queue.First is { } head)
+        {
+            var waiter = head.Value;
+            if (IsDead(waiter, now))
+            {
+                RemoveWaiter(head);
+                _dropped.Add(waiter.RequestId);
+                continue;
+            }
+
+            if (!CanGrant(waiter.Mode))
+            {
+                break;
+            }
+
+            RemoveWaiter(head);
+            _handOffs.Add(Grant(waiter.RequestId, waiter.Owner, waiter.Mode, waiter.Lease, now));
+        }
+    }
+
+    /// <summary>Extends the lease of <paramref name="token"/>; null when that token no longer holds the name.</summary>
+    public LeaseHolder? Renew(long token, TimeSpan lease)
+    {
+        Pump();
+        var index = _holders.FindIndex(h => h.Token == token);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var renewed = _holders[index] with { Lease = lease, ExpiresAt = _clock.GetUtcNow() + lease };
+        _holders[index] = renewed;
+        IsDirty = true;
+        return renewed;
+    }
+
+    /// <summary>Releases <paramref name="token"/> and hands over; false when that token no longer holds the name.</summary>
+    public bool Release(long token)
+    {
+        Pump();
+        if (_holders.RemoveAll(h => h.Token == token) == 0)
+        {
+            return false;
+        }
+
+        IsDirty = true;
+        Pump();
+        return true;
+    }
+
+    /// <summary>Removes a waiter, or releases the request's grant. Returns whether the request was known.</summary>
+    public bool Cancel(Guid requestId)
+    {
+        if (_waiters.TryGetValue(requestId, out var node))
+        {
+            RemoveWaiter(node);
+            _dropped.Add(requestId);
+            Pump();
+            return true;
+        }
+
+        return FindByRequest(requestId) is { } holder && Release(holder.Token);
+    }
+
+    /// <summary>The valid grant of <paramref name="requestId"/>, if any.</summary>
+    public LeaseHolder? FindByRequest(Guid requestId)
+    {
+        var now = _clock.GetUtcNow();
+        return _holders.Find(h => h.RequestId == requestId && h.ExpiresAt > now);
+    }
+
+    /// <summary>Whether <paramref name="requestId"/> waits in the queue.</summary>
+    public bool IsWaiting(Guid requestId) => _waiters.ContainsKey(requestId);
+
+    /// <summary>Queue position of a waiter, or -1.</summary>
+    public int PositionOf(Guid requestId) => _waiters.TryGetValue(requestId, out var node) ? PositionOf(node) : -1;
+
+    /// <summary>Marks the start of a wait call: the waiter is alive.</summary>
+    public void BeginWait(Guid requestId)
+    {
+        if (_waiters.TryGetValue(requestId, out var node))
+        {
+            node.Value.PendingWaits++;
+            node.Value.LastSeen = _clock.GetUtcNow();
+        }
+    }
+
+    /// <summary>Marks the end of a wait call.</summary>
+    public void EndWait(Guid requestId)
+    {
+        if (_waiters.TryGetValue(requestId, out var node))
+        {
+            node.Value.PendingWaits = Math.Max(0, node.Value.PendingWaits - 1);
+            node.Value.LastSeen = _clock.GetUtcNow();
+        }
+    }
+
+    /// <summary>The earliest lease expiry, or null when nobody holds the name.</summary>
+    public DateTimeOffset? NextExpiry() => _holders.Count == 0 ? null : _holders.Min(h => h.ExpiresAt);
+
+    /// <summary>Holders whose lease is valid now.</summary>
+    public IEnumerable<LeaseHolder> ValidHolders()
+    {
+        var now = _clock.GetUtcNow();
+        return _holders.Where(h => h.ExpiresAt > now);
+    }
+
+    private bool CanGrant(LeaseMode mode)
+    {
+        if (mode == LeaseMode.Exclusive)
+        {
+            return _holders.Count == 0;
+        }
+
+        return _holders.Count < Math.Max(1, Limit) && !_holders.Exists(h => h.Mode == LeaseMode.Exclusive);
+    }
+
+    private LeaseHolder Grant(Guid requestId, string owner, LeaseMode mode, TimeSpan lease, DateTimeOffset now)
+    {
+        var holder = new LeaseHolder(requestId, owner, mode, ++LastToken, lease, now + lease);
+        _holders.Add(holder);
+        IsDirty = true;
+        return holder;
+    }
+
+    private bool IsDead(LeaseWaiter waiter, DateTimeOffset now) =>
+        waiter.PendingWaits == 0 && now - waiter.LastSeen > WaiterGrace;
+
+    private void RemoveWaiter(LinkedListNode<LeaseWaiter> node)
+    {
+        _queue.Remove(node);
+        _waiters.Remove(node.Value.RequestId);
+    }
+
+    private static int PositionOf(LinkedListNode<LeaseWaiter> node)
+    {
+        var position = 0;
+        for (var n = node.Previous; n is not null; n = n.Previous)
+        {
+            position++;
+        }
+
+        return position;
+    }
+
+    private static List<T> Take<T>(List<T> items)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        var taken = new List<T>(items);
+        items.Clear();
+        return taken;
+    }
+}
