@@ -43,6 +43,13 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
         var slice = options.Value.ConsumerLease / 3;
         while (true)
         {
+            // A cancelled receive (the consumer stopped and may already have left) must not heartbeat again: that
+            // would re-register the consumer as a ghost holding partitions until its lease runs out.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+
             var assignment = await groupGrain.Heartbeat(consumer);
             var partitions = assignment.Partitions;
             var deliveries = new List<QueueDelivery>();
@@ -56,6 +63,14 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
                     var grain = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, partition));
                     deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
                 }
+            }
+
+            if (cancellationToken.IsCancellationRequested && deliveries.Count > 0)
+            {
+                // Nobody will read this answer: hand the messages straight back instead of leaving them invisible
+                // until their visibility timeout.
+                await Nack(queue, group, deliveries.Select(d => d.Receipt).ToList(), requeue: true);
+                return [];
             }
 
             var remaining = deadline - time.GetUtcNow();
