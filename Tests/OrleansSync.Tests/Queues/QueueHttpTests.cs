@@ -81,6 +81,17 @@ public sealed class QueueHttpTests(QueueSiloFixture silo) : IClassFixture<QueueS
     }
 
     [Fact]
+    public async Task A_wait_longer_than_one_grain_call_is_served_in_bounded_calls_and_ends_empty()
+    {
+        // 25 s is past the broker's 20 s per-call wait and close to the 30 s Orleans call timeout: the route loops.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await PostAsync($"/v1/queues/{NewName("idle")}/groups/g/receive", new JsonObject { ["consumer"] = "c", ["waitMs"] = 25000 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty((await ReadAsync(response))["messages"]!.AsArray());
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(24.5), TimeSpan.FromSeconds(29));
+    }
+
+    [Fact]
     public async Task Nack_without_requeue_lists_a_dead_letter_that_replay_hands_back()
     {
         var queue = NewName("dl");
