@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using OrleansSync;
 using OrleansSync.Client;
 using OrleansSync.Client.Locks;
+using OrleansSync.Client.Queues;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +14,8 @@ public static class OrleansSyncClientServiceCollectionExtensions
     private const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
-    /// Adds an Orleans client connected to the OrleansSync cluster, plus the typed OrleansSync services.
+    /// Adds an Orleans client connected to the OrleansSync cluster, plus the typed OrleansSync services
+    /// (<see cref="IQueueService"/>).
     /// The client connects when the host starts, retrying with bounded back-off
     /// (<see cref="OrleansSyncClientOptions.ConnectAttempts"/>); when every attempt fails, host start-up throws
     /// <see cref="OrleansSyncConnectionException"/>.
@@ -56,6 +58,22 @@ public static class OrleansSyncClientServiceCollectionExtensions
         });
 
         services.AddOrleansSyncLockServices();
+        services.AddOrleansSyncQueueServices();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="IQueueService"/> on top of an <see cref="IGrainFactory"/> already in <paramref name="services"/>
+    /// (<see cref="AddOrleansSyncClient"/> calls it; call it directly inside a silo or with your own Orleans client).
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static IServiceCollection AddOrleansSyncQueueServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IQueueService>(sp =>
+            new QueueService(sp.GetRequiredService<IGrainFactory>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         return services;
     }
 

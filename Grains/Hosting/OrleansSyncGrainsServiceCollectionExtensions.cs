@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansSync.Hosting;
+using OrleansSync.Queues;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,6 +9,7 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the silo-side services of every OrleansSync capability (locks, queues, replication, hashing).
+    /// Queues keep their log in memory unless <see cref="AddOrleansSyncPostgresQueueLog"/> was called first.
     /// Safe to call more than once.
     /// </summary>
     /// <param name="services">The silo's service collection.</param>
@@ -23,8 +25,28 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
 
         services.AddSingleton<OrleansSyncGrainsMarker>();
 
-        // Locks: lease expiry and waiter presence read this clock.
+        // Locks and queues: lease expiry, visibility deadlines and waiter presence read this clock.
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<QueueOptions>();
+        services.TryAddSingleton<IQueueLog, MemoryQueueLog>();
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps queue logs, dedupe windows and dead letters in PostgreSQL (tables of migration <c>0005_queues.sql</c>)
+    /// instead of memory. Call before <see cref="AddOrleansSyncGrains"/>.
+    /// </summary>
+    /// <param name="services">The silo's service collection.</param>
+    /// <param name="connectionString">Npgsql connection string of the OrleansSync database.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is null or empty.</exception>
+    public static IServiceCollection AddOrleansSyncPostgresQueueLog(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        services.RemoveAll<IQueueLog>();
+        services.AddSingleton<IQueueLog>(_ => new PostgresQueueLog(connectionString));
         return services;
     }
 }

@@ -30,6 +30,7 @@ internal static class OrleansSyncSiloConfiguration
                     o.Invariant = NpgsqlInvariant;
                     o.ConnectionString = options.ConnectionString;
                 });
+                silo.Services.AddOrleansSyncPostgresQueueLog(options.ConnectionString!);
                 break;
             default:
                 silo.AddMemoryGrainStorage(ProviderNames.GrainStorage);
@@ -38,8 +39,8 @@ internal static class OrleansSyncSiloConfiguration
                 break;
         }
 
-        // Memory streams in both profiles until the durable queue transport lands; queues built on
-        // them say so in their documentation.
+        // Memory streams in both profiles. Queues use them only as the push path that wakes consumers; the queue log
+        // (memory or PostgreSQL, chosen above) is the source of truth, so a lost stream event delays, never loses.
         silo.AddMemoryStreams(ProviderNames.Streams);
         silo.AddOrleansSyncGrains();
         return silo;

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Api.Cluster;
 using OrleansSync.Silo.Api.Locks;
+using OrleansSync.Silo.Api.Queues;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
 using OrleansSync.Silo.Security;
@@ -47,6 +48,7 @@ internal static class SiloHost
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
         app.MapLeaseEndpoints();
+        app.MapQueueEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;

@@ -1,0 +1,389 @@
+using Orleans.Streams;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Queues;
+
+/// <inheritdoc cref="IConsumerGroupPartitionGrain"/>
+/// <remarks>
+/// The <see cref="DeliveryBook"/> decides; this grain fetches messages from the partition (a read-ahead buffer filled by
+/// the stream push or by reads), persists the book after every change and before answering, and wakes waiting receivers.
+/// If persisting or storing dead letters fails, the in-memory book may be ahead of storage, so the grain deactivates
+/// and the next activation starts from what was stored (at worst a message is delivered again).
+/// </remarks>
+internal sealed partial class ConsumerGroupPartitionGrain(
+    [PersistentState("consumer-group-partition", ProviderNames.GrainStorage)] IPersistentState<DeliveryBookState> state,
+    IOptions<QueueOptions> options,
+    TimeProvider time,
+    ILogger<ConsumerGroupPartitionGrain> logger) : Grain, IConsumerGroupPartitionGrain
+{
+    private const int ReadAhead = 500;
+    private const int MaxBuffered = 5000;
+
+    /// <summary>Messages from <see cref="DeliveryBook.NextOffset"/> on, contiguous, not yet handed out.</summary>
+    private readonly Queue<StoredQueueMessage> _buffer = new();
+
+    /// <summary>Bodies of unsettled messages, so redelivery needs no read; refilled from the log after reactivation.</summary>
+    private readonly Dictionary<long, StoredQueueMessage> _unsettled = [];
+
+    private TaskCompletionSource _wake = NewWake();
+    private DeliveryBook _book = null!;
+    private IQueuePartitionGrain _partitionGrain = null!;
+    private string _queue = "";
+    private string _group = "";
+    private int _partition;
+    private long _knownEnd;
+    private long _lastBuffered;
+    private int _ownerMaxInFlight;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_queue, _group, _partition) = QueueKeys.ParseGroupPartition(this.GetPrimaryKeyString());
+        _book = new DeliveryBook(Settings(), time, state.RecordExists ? state.State : null);
+        _partitionGrain = GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(_queue, _partition));
+
+        // Explicit subscription: stored in the pub-sub store, so it must be resumed by every new activation.
+        var stream = this.GetStreamProvider(ProviderNames.Streams).GetStream<QueuePartitionAppended>(QueueStreams.ForPartition(_queue, _partition));
+        var handles = await stream.GetAllSubscriptionHandles();
+        if (handles.Count == 0)
+        {
+            await stream.SubscribeAsync(OnAppendedAsync);
+        }
+        else
+        {
+            foreach (var handle in handles)
+            {
+                await handle.ResumeAsync(OnAppendedAsync);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<QueueDelivery>> Receive(string consumer, long generation, int max, TimeSpan visibility, int maxInFlight)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(visibility, TimeSpan.Zero);
+
+        _ownerMaxInFlight = maxInFlight;
+        var before = _book.Generation;
+        if (!_book.Claim(consumer, generation))
+        {
+            return [];
+        }
+
+        return await MutateAsync(async () =>
+        {
+            var changed = before != _book.Generation;
+            changed |= await DeadLetterDueAsync();
+            var deliveries = new List<QueueDelivery>();
+            var capacity = Math.Min(max, _book.CapacityFor(consumer, maxInFlight));
+            if (capacity > 0)
+            {
+                await RedeliverAsync(consumer, capacity, visibility, deliveries);
+                await DeliverNewAsync(consumer, capacity - deliveries.Count, visibility, deliveries);
+            }
+
+            if (changed || deliveries.Count > 0)
+            {
+                await PersistAsync();
+            }
+
+            return (IReadOnlyList<QueueDelivery>)deliveries;
+        });
+    }
+
+    public async Task<bool> WaitForMessages(string consumer, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        // Interleaves with everything: reads the book, never changes it. A state change in a normal turn completes _wake.
+        var deadline = time.GetUtcNow() + timeout;
+        while (true)
+        {
+            var wake = _wake.Task;
+            if (_book.HasWorkFor(consumer, _knownEnd, _ownerMaxInFlight > 0 ? _ownerMaxInFlight : options.Value.MaxInFlightPerConsumer, out var nextChange))
+            {
+                return true;
+            }
+
+            var now = time.GetUtcNow();
+            if (now >= deadline || cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            var until = nextChange is { } change && change < deadline ? change : deadline;
+            var delay = until - now;
+            await Task.WhenAny(wake, Task.Delay(delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay, time, cancellationToken));
+        }
+    }
+
+    public Task<int> Ack(IReadOnlyList<QueueReceipt> receipts)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        return MutateAsync(async () =>
+        {
+            var acked = 0;
+            foreach (var receipt in receipts)
+            {
+                if (receipt.Partition == _partition && _book.Ack(receipt))
+                {
+                    _unsettled.Remove(receipt.Offset);
+                    acked++;
+                }
+            }
+
+            if (acked > 0)
+            {
+                await PersistAsync();
+                Wake();
+            }
+
+            return acked;
+        });
+    }
+
+    public Task<int> Nack(IReadOnlyList<QueueReceipt> receipts, bool requeue)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        return MutateAsync(async () =>
+        {
+            var matched = 0;
+            var dead = new List<DeadLetterRecord>();
+            foreach (var receipt in receipts)
+            {
+                if (receipt.Partition == _partition && _book.Nack(receipt, requeue, out var deadLetter))
+                {
+                    matched++;
+                    if (deadLetter is not null)
+                    {
+                        dead.Add(deadLetter);
+                        _unsettled.Remove(deadLetter.Offset);
+                    }
+                }
+            }
+
+            if (dead.Count > 0)
+            {
+                await _partitionGrain.AddDeadLetters(_group, dead);
+            }
+
+            if (matched > 0)
+            {
+                await PersistAsync();
+                Wake();
+            }
+
+            return matched;
+        });
+    }
+
+    public Task Release(string consumer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumer);
+        return MutateAsync(async () =>
+        {
+            var ownerBefore = _book.Owner;
+            var released = _book.Release(consumer);
+            if (released > 0 || !string.Equals(ownerBefore, _book.Owner, StringComparison.Ordinal))
+            {
+                LogReleased(_queue, _group, _partition, consumer, released);
+                await PersistAsync();
+                Wake();
+            }
+
+            return 0;
+        });
+    }
+
+    public Task<GroupPartitionStatus> GetStatus() =>
+        Task.FromResult(new GroupPartitionStatus(_book.CommittedOffset, _book.SettledAboveCommitted, _book.InFlightCount));
+
+    public Task<int> ReplayDeadLetters(int max)
+    {
+        return MutateAsync(async () =>
+        {
+            var records = await _partitionGrain.ListDeadLetters(_group, Math.Clamp(max, 1, QueueLimits.MaxDeadLetterBatch));
+            if (records.Count == 0)
+            {
+                return 0;
+            }
+
+            var replayed = _book.Replay(records.Select(r => r.Offset));
+            await PersistAsync();
+
+            // Removed only after the book holds them again: a crash in between leaves a record that a later replay
+            // hands back once more (a duplicate delivery), never a lost message.
+            await _partitionGrain.RemoveDeadLetters(_group, records.Select(r => r.Offset).ToList());
+            Wake();
+            return replayed.Count;
+        });
+    }
+
+    private async Task OnAppendedAsync(QueuePartitionAppended appended, StreamSequenceToken? token)
+    {
+        _knownEnd = Math.Max(_knownEnd, appended.EndOffset);
+        DropStaleBuffer();
+        foreach (var message in appended.Messages)
+        {
+            if (message.Offset == BufferEnd && _buffer.Count < MaxBuffered)
+            {
+                Buffer(message);
+            }
+        }
+
+        Wake();
+        await Task.CompletedTask;
+    }
+
+    private async Task<bool> DeadLetterDueAsync()
+    {
+        var dead = _book.TakeDeadLetters();
+        if (dead.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var record in dead)
+        {
+            _unsettled.Remove(record.Offset);
+        }
+
+        LogDeadLettered(_queue, _group, _partition, dead.Count);
+        await _partitionGrain.AddDeadLetters(_group, dead);
+        return true;
+    }
+
+    private async Task RedeliverAsync(string consumer, int capacity, TimeSpan visibility, List<QueueDelivery> deliveries)
+    {
+        var offsets = _book.RedeliverableOffsets(capacity);
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        var missing = offsets.Where(o => !_unsettled.ContainsKey(o)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var message in await _partitionGrain.ReadOffsets(missing))
+            {
+                _unsettled[message.Offset] = message;
+            }
+        }
+
+        var lost = new List<DeadLetterRecord>();
+        foreach (var offset in offsets)
+        {
+            if (_unsettled.TryGetValue(offset, out var message))
+            {
+                deliveries.Add(ToDelivery(message, _book.Deliver(_partition, offset, consumer, visibility)));
+            }
+            else
+            {
+                // Only the memory profile can lose log entries (a partition restarted elsewhere); without this the
+                // offset would stay redeliverable for ever and keep receivers spinning.
+                lost.Add(_book.Discard(offset, DeliveryBook.MissingReason));
+            }
+        }
+
+        if (lost.Count > 0)
+        {
+            await _partitionGrain.AddDeadLetters(_group, lost);
+        }
+    }
+
+    private async Task DeliverNewAsync(string consumer, int capacity, TimeSpan visibility, List<QueueDelivery> deliveries)
+    {
+        var allowed = _book.NewOffsetsAllowed(capacity);
+        if (allowed <= 0)
+        {
+            return;
+        }
+
+        DropStaleBuffer();
+        if (_buffer.Count < allowed)
+        {
+            var read = await _partitionGrain.Read(BufferEnd, Math.Max(allowed - _buffer.Count, ReadAhead));
+            _knownEnd = Math.Max(_knownEnd, read.EndOffset);
+            foreach (var message in read.Messages)
+            {
+                if (message.Offset == BufferEnd && _buffer.Count < MaxBuffered)
+                {
+                    Buffer(message);
+                }
+            }
+        }
+
+        while (allowed > 0 && _buffer.TryPeek(out var next) && next.Offset == _book.NextOffset)
+        {
+            _buffer.Dequeue();
+            _unsettled[next.Offset] = next;
+            deliveries.Add(ToDelivery(next, _book.Deliver(_partition, next.Offset, consumer, visibility)));
+            allowed--;
+        }
+    }
+
+    /// <summary>The offset the next buffered message must have to keep the buffer contiguous.</summary>
+    private long BufferEnd => _buffer.Count == 0 ? _book.NextOffset : _lastBuffered + 1;
+
+    private void Buffer(StoredQueueMessage message)
+    {
+        _buffer.Enqueue(message);
+        _lastBuffered = message.Offset;
+    }
+
+    private void DropStaleBuffer()
+    {
+        while (_buffer.TryPeek(out var head) && head.Offset < _book.NextOffset)
+        {
+            _buffer.Dequeue();
+        }
+
+        if (_buffer.TryPeek(out var first) && first.Offset != _book.NextOffset)
+        {
+            _buffer.Clear();
+        }
+    }
+
+    private async Task<T> MutateAsync<T>(Func<Task<T>> change)
+    {
+        try
+        {
+            return await change();
+        }
+        catch (Exception ex) when (ex is not ArgumentException)
+        {
+            LogMutationFailed(ex, _queue, _group, _partition);
+            this.DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task PersistAsync()
+    {
+        state.State = _book.ToState();
+        await state.WriteStateAsync();
+    }
+
+    private void Wake()
+    {
+        var fired = _wake;
+        _wake = NewWake();
+        fired.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private DeliveryBookSettings Settings() => new(options.Value.MaxDeliveries, options.Value.MaxUnsettledPerPartition);
+
+    private static QueueDelivery ToDelivery(StoredQueueMessage message, QueueReceipt receipt) =>
+        new(message.Id, message.Key, message.Body, message.Headers, receipt.Partition, message.Offset, receipt.DeliveryCount, receipt.ToString(), message.PublishedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group} partition {Partition}: released {Count} message(s) of consumer {Consumer}")]
+    private partial void LogReleased(string queue, string group, int partition, string consumer, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group} partition {Partition}: {Count} message(s) dead-lettered after max deliveries")]
+    private partial void LogDeadLettered(string queue, string group, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group} partition {Partition}: a change failed; deactivating to reload the stored state")]
+    private partial void LogMutationFailed(Exception exception, string queue, string group, int partition);
+}

@@ -1,0 +1,237 @@
+using Orleans.Concurrency;
+
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Queues;
+
+/// <inheritdoc cref="IQueueBrokerGrain"/>
+/// <remarks>
+/// Reentrant stateless worker: a long-poll only awaits other grains and timers, so one activation serves many waiting
+/// receivers instead of blocking the silo's few worker activations. Its only state is a cache of partition counts,
+/// which never change once a queue exists.
+/// </remarks>
+[StatelessWorker]
+[Reentrant]
+internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvider time) : Grain, IQueueBrokerGrain
+{
+    private const int MaxCachedQueues = 10_000;
+    private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
+    private int _rotation;
+
+    public async Task<IReadOnlyList<string>> Publish(string queue, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken = default)
+    {
+        QueueValidation.ValidatePublish(queue, messages);
+        var partitions = await PartitionsOf(queue);
+
+        // Ids are fixed here, before routing, so a message without a key is routed (and deduplicated) by its id.
+        var withIds = messages.Select(m => m.Id is null ? m with { Id = Guid.NewGuid().ToString("N") } : m).ToList();
+        var batches = withIds
+            .GroupBy(m => QueuePartitioner.PartitionOf(m, partitions))
+            .Select(g => GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(queue, g.Key)).Append(g.ToList()));
+        await Task.WhenAll(batches);
+        return withIds.Select(m => m.Id!).ToList();
+    }
+
+    public async Task<IReadOnlyList<QueueDelivery>> Receive(
+        string queue, string group, string consumer, int max, TimeSpan wait, TimeSpan visibility, CancellationToken cancellationToken = default)
+    {
+        QueueValidation.ValidateReceive(queue, group, consumer, max, wait, visibility);
+        var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds, QueueLimits.MaxWaitPerCallMs));
+        var groupGrain = GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group));
+
+        // Waits are sliced so the consumer's lease is renewed (each loop heartbeats) and a rebalance is noticed.
+        var slice = options.Value.ConsumerLease / 3;
+        while (true)
+        {
+            // A cancelled receive (the consumer stopped and may already have left) must not heartbeat again: that
+            // would re-register the consumer as a ghost holding partitions until its lease runs out.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+
+            var assignment = await groupGrain.Heartbeat(consumer);
+            var partitions = assignment.Partitions;
+            var deliveries = new List<QueueDelivery>();
+            if (partitions.Count > 0)
+            {
+                var maxInFlight = (options.Value.MaxInFlightPerConsumer + partitions.Count - 1) / partitions.Count;
+                var start = _rotation++;
+                for (var i = 0; i < partitions.Count && deliveries.Count < max; i++)
+                {
+                    var partition = partitions[(start + i) % partitions.Count];
+                    var grain = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, partition));
+                    deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                }
+            }
+
+            if (cancellationToken.IsCancellationRequested && deliveries.Count > 0)
+            {
+                // Nobody will read this answer: hand the messages straight back instead of leaving them invisible
+                // until their visibility timeout.
+                await Nack(queue, group, deliveries.Select(d => d.Receipt).ToList(), requeue: true);
+                return [];
+            }
+
+            var remaining = deadline - time.GetUtcNow();
+            if (deliveries.Count > 0 || remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+            {
+                return deliveries;
+            }
+
+            var waitFor = remaining < slice ? remaining : slice;
+            if (partitions.Count == 0)
+            {
+                // Nothing to be woken by: more consumers than partitions. Check the assignment again shortly.
+                await Task.Delay(waitFor < TimeSpan.FromSeconds(1) ? waitFor : TimeSpan.FromSeconds(1), time, cancellationToken);
+                continue;
+            }
+
+            await Task.WhenAny(partitions.Select(p => GrainFactory
+                .GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p))
+                .WaitForMessages(consumer, waitFor, cancellationToken)));
+        }
+    }
+
+    public async Task Heartbeat(string queue, string group, string consumer)
+    {
+        QueueValidation.ValidateGroup(queue, group);
+        Naming.ResourceName.Validate(consumer, nameof(consumer));
+        await GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)).Heartbeat(consumer);
+    }
+
+    public Task Leave(string queue, string group, string consumer)
+    {
+        QueueValidation.ValidateGroup(queue, group);
+        Naming.ResourceName.Validate(consumer, nameof(consumer));
+        return GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)).Leave(consumer);
+    }
+
+    public Task<int> Ack(string queue, string group, IReadOnlyList<string> receipts) =>
+        Settle(queue, group, receipts, (grain, batch) => grain.Ack(batch));
+
+    public Task<int> Nack(string queue, string group, IReadOnlyList<string> receipts, bool requeue) =>
+        Settle(queue, group, receipts, (grain, batch) => grain.Nack(batch, requeue));
+
+    public async Task<QueueInfo> GetInfo(string queue)
+    {
+        Naming.ResourceName.Validate(queue, nameof(queue));
+        var partitions = await PartitionsOf(queue);
+        var groups = await GrainFactory.GetGrain<IQueueGrain>(queue).GetGroups();
+        var ends = await Task.WhenAll(Enumerable.Range(0, partitions)
+            .Select(p => GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(queue, p)).GetEnd()));
+        var depth = ends.Sum();
+
+        var groupInfos = new List<QueueGroupInfo>();
+        foreach (var group in groups)
+        {
+            var consumers = await GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)).GetConsumers();
+            long pending = 0, inFlight = 0, deadLetters = 0;
+            for (var p = 0; p < partitions; p++)
+            {
+                var status = await GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p)).GetStatus();
+                pending += ends[p] - status.CommittedOffset - status.Settled;
+                inFlight += status.InFlight;
+                deadLetters += await GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(queue, p)).CountDeadLetters(group);
+            }
+
+            groupInfos.Add(new QueueGroupInfo(group, consumers, Math.Max(0, pending), inFlight, deadLetters));
+        }
+
+        return new QueueInfo(queue, partitions, depth, groupInfos.Sum(g => g.InFlight), groupInfos.Sum(g => g.DeadLetters), groupInfos);
+    }
+
+    public async Task<IReadOnlyList<QueueDeadLetter>> GetDeadLetters(string queue, string? group, int max)
+    {
+        var groups = await GroupsFor(queue, group, max);
+        var partitions = await PartitionsOf(queue);
+        var letters = new List<QueueDeadLetter>();
+        foreach (var name in groups)
+        {
+            for (var p = 0; p < partitions && letters.Count < max; p++)
+            {
+                var partition = GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(queue, p));
+                var records = await partition.ListDeadLetters(name, max - letters.Count);
+                if (records.Count == 0)
+                {
+                    continue;
+                }
+
+                var messages = (await partition.ReadOffsets(records.Select(r => r.Offset).ToList())).ToDictionary(m => m.Offset);
+                foreach (var record in records)
+                {
+                    if (messages.TryGetValue(record.Offset, out var message))
+                    {
+                        var delivery = new QueueDelivery(message.Id, message.Key, message.Body, message.Headers, p, message.Offset, record.DeliveryCount, "", message.PublishedAt);
+                        letters.Add(new QueueDeadLetter(name, delivery, record.Reason, record.DeadLetteredAt));
+                    }
+                }
+            }
+        }
+
+        return letters;
+    }
+
+    public async Task<int> ReplayDeadLetters(string queue, string? group, int max)
+    {
+        var groups = await GroupsFor(queue, group, max);
+        var partitions = await PartitionsOf(queue);
+        var replayed = 0;
+        foreach (var name in groups)
+        {
+            for (var p = 0; p < partitions && replayed < max; p++)
+            {
+                replayed += await GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, name, p)).ReplayDeadLetters(max - replayed);
+            }
+        }
+
+        return replayed;
+    }
+
+    private async Task<IReadOnlyList<string>> GroupsFor(string queue, string? group, int max)
+    {
+        Naming.ResourceName.Validate(queue, nameof(queue));
+        if (max is < 1 or > QueueLimits.MaxDeadLetterBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), max, $"max must be 1–{QueueLimits.MaxDeadLetterBatch}.");
+        }
+
+        if (group is not null)
+        {
+            Naming.ResourceName.Validate(group, nameof(group));
+            return [group];
+        }
+
+        return await GrainFactory.GetGrain<IQueueGrain>(queue).GetGroups();
+    }
+
+    private async Task<int> Settle(
+        string queue, string group, IReadOnlyList<string> receipts, Func<IConsumerGroupPartitionGrain, IReadOnlyList<QueueReceipt>, Task<int>> settle)
+    {
+        QueueValidation.ValidateGroup(queue, group);
+        var parsed = QueueReceipt.ParseAll(receipts, nameof(receipts));
+        var partitions = await PartitionsOf(queue);
+        var results = await Task.WhenAll(parsed
+            .Where(r => r.Partition < partitions)
+            .GroupBy(r => r.Partition)
+            .Select(g => settle(GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, g.Key)), g.ToList())));
+        return results.Sum();
+    }
+
+    private async Task<int> PartitionsOf(string queue)
+    {
+        if (_partitions.TryGetValue(queue, out var cached))
+        {
+            return cached;
+        }
+
+        var partitions = await GrainFactory.GetGrain<IQueueGrain>(queue).GetPartitions();
+        if (_partitions.Count >= MaxCachedQueues)
+        {
+            _partitions.Clear();
+        }
+
+        _partitions[queue] = partitions;
+        return partitions;
+    }
+}

@@ -1,0 +1,80 @@
+namespace OrleansSync.Queues;
+
+/// <summary>
+/// Silo-side queue settings (<c>services.Configure&lt;QueueOptions&gt;(…)</c>). Setters validate at once and throw
+/// <see cref="ArgumentOutOfRangeException"/> for values out of range.
+/// </summary>
+public sealed class QueueOptions
+{
+    private int _defaultPartitions = 4;
+    private int _maxDeliveries = 5;
+    private TimeSpan _dedupeWindow = TimeSpan.FromMinutes(10);
+    private int _maxInFlightPerConsumer = 100;
+    private TimeSpan _consumerLease = TimeSpan.FromSeconds(30);
+    private int _maxUnsettledPerPartition = 10_000;
+
+    /// <summary>Partitions of a new queue; fixed when the queue is first used. Default 4; 1–256.</summary>
+    public int DefaultPartitions
+    {
+        get => _defaultPartitions;
+        set => _defaultPartitions = InRange(value, 1, 256);
+    }
+
+    /// <summary>Deliveries per message and group before it is dead-lettered. Default 5; 1–100.</summary>
+    public int MaxDeliveries
+    {
+        get => _maxDeliveries;
+        set => _maxDeliveries = InRange(value, 1, 100);
+    }
+
+    /// <summary>How long a message id is remembered for dedupe. Default 10 minutes; 1 second–7 days.</summary>
+    public TimeSpan DedupeWindow
+    {
+        get => _dedupeWindow;
+        set => _dedupeWindow = InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+    }
+
+    /// <summary>
+    /// Prefetch bound: unsettled messages one consumer may hold. Default 100; 1–10,000. Enforced per partition as an
+    /// equal share of the consumer's partitions (rounded up).
+    /// </summary>
+    public int MaxInFlightPerConsumer
+    {
+        get => _maxInFlightPerConsumer;
+        set => _maxInFlightPerConsumer = InRange(value, 1, 10_000);
+    }
+
+    /// <summary>
+    /// A consumer that neither receives nor heartbeats for this long leaves its group; its messages are redelivered to the
+    /// others. Default 30 s; 1 s–10 minutes.
+    /// </summary>
+    public TimeSpan ConsumerLease
+    {
+        get => _consumerLease;
+        set => _consumerLease = InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+    }
+
+    /// <summary>
+    /// Most offsets between a group's committed offset and its next offset on one partition (bounds the persisted delivery
+    /// state). Default 10,000; 100–1,000,000.
+    /// </summary>
+    public int MaxUnsettledPerPartition
+    {
+        get => _maxUnsettledPerPartition;
+        set => _maxUnsettledPerPartition = InRange(value, 100, 1_000_000);
+    }
+
+    private static int InRange(int value, int min, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, min);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, max);
+        return value;
+    }
+
+    private static TimeSpan InRange(TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, min);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, max);
+        return value;
+    }
+}
