@@ -54,7 +54,10 @@ public abstract class LockConformanceTests
         Assert.Null(await TryAcquireAsync(name, TimeSpan.FromMilliseconds(250)));
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(230), $"returned after {clock.Elapsed}");
         await Assert.ThrowsAsync<TimeoutException>(() => AcquireAsync(name, TimeSpan.FromMilliseconds(250)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+
+        // The holder keeps the lock for the whole test, so only the timeouts can have ended both calls; how fast
+        // they return on a loaded machine is for the benchmarks, but they must not wait as long as a real wait.
+        Assert.True(clock.Elapsed < Long, $"took {clock.Elapsed}");
     }
 
     [Fact]
