@@ -59,7 +59,9 @@ public sealed class LockServiceClusterTests(ClusterFixture fixture)
 
         Assert.Equal(holder.FencingToken + 1, next.FencingToken);
         Assert.Equal("waiter", next.Owner);
-        Assert.True(released.Elapsed < TimeSpan.FromSeconds(2), $"hand-off took {released.Elapsed}");
+        // A waiter that was not pushed would learn of the release only when its 15 s wait call ends and it
+        // re-registers; well below that is the push, even on a loaded machine.
+        Assert.True(released.Elapsed < TimeSpan.FromSeconds(8), $"hand-off took {released.Elapsed}");
     }
 
     [Fact]
