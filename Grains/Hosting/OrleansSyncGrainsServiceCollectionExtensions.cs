@@ -1,3 +1,5 @@
+using Orleans.Hosting;
+using OrleansSync.Hashing;
 using OrleansSync.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,6 +23,7 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         }
 
         services.AddSingleton<OrleansSyncGrainsMarker>();
+        services.AddPlacementDirector<ConsistentHashPlacement, ConsistentHashPlacementDirector>();
         return services;
     }
 }
