@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansSync;
 using OrleansSync.Client;
+using OrleansSync.Client.Hashing;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +29,8 @@ public static class OrleansSyncClientServiceCollectionExtensions
         configure?.Invoke(options);
 
         services.AddSingleton(options);
+        services.AddSingleton<HashRingService>();
+        services.AddSingleton<IHashRingService>(sp => sp.GetRequiredService<HashRingService>());
         services.AddOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
