@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Api.Cluster;
+using OrleansSync.Silo.Api.Rings;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
 using OrleansSync.Silo.Security;
@@ -45,6 +46,7 @@ internal static class SiloHost
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
+        app.MapRingEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;
