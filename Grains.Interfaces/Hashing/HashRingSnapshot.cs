@@ -14,4 +14,16 @@ public sealed record HashRingSnapshot(
 {
     /// <summary>Whether the ring was ever changed.</summary>
     public bool Exists => Version > 0;
+
+    /// <summary>Equal when ring, version and nodes (in order) are equal.</summary>
+    /// <param name="other">The other snapshot.</param>
+    /// <returns>Whether the two snapshots are equal.</returns>
+    public bool Equals(HashRingSnapshot? other) =>
+        other is not null &&
+        string.Equals(Ring, other.Ring, StringComparison.Ordinal) &&
+        Version == other.Version &&
+        Nodes.AsSpan().SequenceEqual(other.Nodes.AsSpan());
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(StringComparer.Ordinal.GetHashCode(Ring), Version, Nodes.Length);
 }
