@@ -80,6 +80,18 @@ public sealed class ConsistentHashPlacementClusterTests(ITestOutputHelper output
         var counts = (await WhereAsync(grains)).GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
 
         Assert.Equal(4, counts.Count);
+
+        // GET /v1/cluster counts these per silo: the same classification over the same statistics must find them all.
+        var manifest = ((InProcessSiloHandle)_cluster.Primary!).ServiceProvider.GetRequiredService<IClusterManifestProvider>();
+        var ringClasses = OrleansSync.Silo.Api.Cluster.ClusterEndpoints.ConsistentHashGrainClasses(manifest);
+        Assert.Contains(typeof(RingPlacedGrain).FullName!, ringClasses);
+        Assert.DoesNotContain(typeof(ModuloPlacedGrain).FullName!, ringClasses);
+        var statistics = await _cluster.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        var perSilo = statistics
+            .Where(s => s.GrainType.Contains(nameof(RingPlacedGrain), StringComparison.Ordinal))
+            .Where(s => OrleansSync.Silo.Api.Cluster.ClusterEndpoints.IsRingPlaced(s.GrainType, ringClasses))
+            .ToDictionary(s => s.SiloAddress.Endpoint.ToString(), s => s.ActivationCount);
+        Assert.Equal(counts.OrderBy(c => c.Key), perSilo.OrderBy(c => c.Key));
         // 1,000 virtual nodes per silo: each share is within a few percent of 25%; 1,000 keys add sampling noise.
         Assert.All(counts.Values, c => Assert.InRange(c, 180, 320));
     }
