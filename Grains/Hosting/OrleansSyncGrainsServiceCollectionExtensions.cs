@@ -1,3 +1,5 @@
+using Orleans;
+using Orleans.Runtime;
 using Orleans.Hosting;
 using OrleansSync.Hashing;
 using OrleansSync.Hosting;
@@ -24,6 +26,10 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
 
         services.AddSingleton<OrleansSyncGrainsMarker>();
         services.AddPlacementDirector<ConsistentHashPlacement, ConsistentHashPlacementDirector>();
+        services.AddOptions<ConsistentHashPlacementOptions>();
+        services.AddSingleton<ConsistentHashMigrator>();
+        services.AddSingleton<IActivationWorkingSetObserver>(sp => sp.GetRequiredService<ConsistentHashMigrator>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConsistentHashMigrator>());
         return services;
     }
 }

@@ -55,6 +55,8 @@ public sealed class ConsistentHashPlacementClusterTests(ITestOutputHelper output
 
         var added = await _cluster.StartAdditionalSiloAsync();
         await WaitForSilosAsync(5);
+        // MigrateOnMembershipChange is off by default: nothing moved by itself.
+        Assert.Equal(ringBefore, await WhereAsync(ring));
 
         var ringAfter = await MigrateAllAsync(ring);
         var moduloAfter = await MigrateAllAsync(modulo);
