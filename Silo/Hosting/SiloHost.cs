@@ -64,6 +64,9 @@ internal static class SiloHost
         // Lets operators and crash tests tune failure detection, e.g. --OrleansSync:Membership:ProbeTimeout=00:00:01.
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Membership"));
 
+        // e.g. --OrleansSync:Placement:MigrateOnMembershipChange=true (off by default).
+        builder.Services.Configure<OrleansSync.Hashing.ConsistentHashPlacementOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Placement"));
+
         builder.UseOrleans(silo => silo
             .AddOrleansSyncClustering(options, pod)
             .AddOrleansSyncProviders(options));

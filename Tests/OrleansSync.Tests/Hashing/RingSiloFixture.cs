@@ -2,7 +2,7 @@ using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Hashing;
 
-/// <summary>One real Silo process (embedded profile) shared by the ring HTTP tests.</summary>
+/// <summary>One real Silo process (embedded profile) shared by the ring HTTP tests; it also runs with migration on membership change switched on.</summary>
 public sealed class RingSiloFixture : IAsyncLifetime
 {
     private SiloProcess? _silo;
@@ -11,7 +11,9 @@ public sealed class RingSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _silo = SiloProcess.Start(name: "rings");
+        _silo = SiloProcess.Start(
+            settings: new Dictionary<string, string> { ["Placement:MigrateOnMembershipChange"] = "true" },
+            name: "rings");
         await _silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
     }
 
