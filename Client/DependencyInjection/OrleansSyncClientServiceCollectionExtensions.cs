@@ -5,6 +5,7 @@ using OrleansSync;
 using OrleansSync.Client;
 using OrleansSync.Client.Locks;
 using OrleansSync.Client.Queues;
+using OrleansSync.Client.Hashing;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,6 +33,8 @@ public static class OrleansSyncClientServiceCollectionExtensions
         configure?.Invoke(options);
 
         services.AddSingleton(options);
+        services.AddSingleton<HashRingService>();
+        services.AddSingleton<IHashRingService>(sp => sp.GetRequiredService<HashRingService>());
         services.AddOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Hosting;
+using OrleansSync.Hashing;
 using OrleansSync.Hosting;
 using OrleansSync.Queues;
 
@@ -29,6 +33,13 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<QueueOptions>();
         services.TryAddSingleton<IQueueLog, MemoryQueueLog>();
+
+        // Hashing: ring placement, and optional migration of ring-placed grains after membership changes.
+        services.AddPlacementDirector<ConsistentHashPlacement, ConsistentHashPlacementDirector>();
+        services.AddOptions<ConsistentHashPlacementOptions>();
+        services.AddSingleton<ConsistentHashMigrator>();
+        services.AddSingleton<IActivationWorkingSetObserver>(sp => sp.GetRequiredService<ConsistentHashMigrator>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConsistentHashMigrator>());
         return services;
     }
 

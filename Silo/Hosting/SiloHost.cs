@@ -4,6 +4,7 @@ using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Api.Cluster;
 using OrleansSync.Silo.Api.Locks;
 using OrleansSync.Silo.Api.Queues;
+using OrleansSync.Silo.Api.Rings;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
 using OrleansSync.Silo.Security;
@@ -49,6 +50,7 @@ internal static class SiloHost
         app.MapClusterEndpoints();
         app.MapLeaseEndpoints();
         app.MapQueueEndpoints();
+        app.MapRingEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;
@@ -65,6 +67,9 @@ internal static class SiloHost
 
         // Lets operators and crash tests tune failure detection, e.g. --OrleansSync:Membership:ProbeTimeout=00:00:01.
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Membership"));
+
+        // e.g. --OrleansSync:Placement:MigrateOnMembershipChange=true (off by default).
+        builder.Services.Configure<OrleansSync.Hashing.ConsistentHashPlacementOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Placement"));
 
         builder.UseOrleans(silo => silo
             .AddOrleansSyncClustering(options, pod)

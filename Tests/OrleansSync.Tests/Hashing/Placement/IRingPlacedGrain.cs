@@ -1,0 +1,5 @@
+namespace OrleansSync.Tests.Hashing.Placement;
+
+/// <summary>Implemented by a grain placed with [ConsistentHashPlacement].</summary>
+[Alias("OrleansSync.Tests.Hashing.Placement.IRingPlacedGrain")]
+public interface IRingPlacedGrain : IPlacedGrain;
