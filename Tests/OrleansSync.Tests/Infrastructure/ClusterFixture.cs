@@ -3,10 +3,11 @@ using Orleans.TestingHost;
 namespace OrleansSync.Tests.Infrastructure;
 
 /// <summary>
-/// One in-process 3-silo cluster on the embedded (memory) profile, shared by every test in
-/// <see cref="ClusterCollection"/>. Silos use the same provider wiring as the real Silo host.
+/// One in-process 3-silo cluster on the embedded (memory) profile, shared by every test of a collection
+/// (<see cref="ClusterCollection"/>). Silos use the same provider wiring as the real Silo host. Fixtures that need
+/// other silo settings derive and override <see cref="ConfigureTestCluster"/>.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const short SiloCount = 3;
 
@@ -19,9 +20,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(SiloCount);
-        builder.AddSiloBuilderConfigurator<MemoryProfileSiloConfigurator>();
         builder.AddSiloBuilderConfigurator<LoadTolerantMembershipConfigurator>();
         builder.AddClientBuilderConfigurator<OrleansSyncTestClientConfigurator>();
+        ConfigureTestCluster(builder);
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -33,5 +34,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             await _cluster.StopAllSilosAsync();
             await _cluster.DisposeAsync();
         }
+    }
+
+    /// <summary>Adds the silo providers; the default is the embedded profile exactly as the Silo host wires it.</summary>
+    protected virtual void ConfigureTestCluster(TestClusterBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddSiloBuilderConfigurator<MemoryProfileSiloConfigurator>();
     }
 }
