@@ -516,11 +516,18 @@ public sealed class ConsistentHashRing<TNode> where TNode : notnull
             return shares;
         }
 
-        const double FullCircle = 18446744073709551616.0; // 2^64
+        // Arcs are summed exactly in 128 bits and divided once, so one node owning every point reports exactly 1.
+        var arcs = new UInt128[nodeCount];
         for (int i = 0; i < points.Length; i++)
         {
             ulong previous = points[i == 0 ? points.Length - 1 : i - 1].Hash;
-            shares[points[i].NodeIndex] += unchecked(points[i].Hash - previous) / FullCircle;
+            arcs[points[i].NodeIndex] += unchecked(points[i].Hash - previous);
+        }
+
+        const double FullCircle = 18446744073709551616.0; // 2^64
+        for (int n = 0; n < nodeCount; n++)
+        {
+            shares[n] = (double)arcs[n] / FullCircle;
         }
 
         return shares;

@@ -19,6 +19,14 @@ public class ConsistentHashRingBalanceTests
     }
 
     [Fact]
+    public void A_lone_node_owns_exactly_the_whole_ring()
+    {
+        var ring = new ConsistentHashRing<string>().Add("only");
+
+        Assert.Equal(1.0, ring.GetShare("only"));
+    }
+
+    [Fact]
     public void Shares_add_up_to_one_and_predict_the_key_counts()
     {
         var ring = RingTestData.TenNodes;
