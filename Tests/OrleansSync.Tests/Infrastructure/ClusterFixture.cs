@@ -23,8 +23,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.AddSiloBuilderConfigurator<LoadTolerantMembershipConfigurator>();
         builder.AddClientBuilderConfigurator<OrleansSyncTestClientConfigurator>();
         ConfigureTestCluster(builder);
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await TestClusterDeployment.DeployAsync(builder);
     }
 
     public async Task DisposeAsync()

@@ -13,16 +13,6 @@ public static class PostgresProfileCluster
         builder.Properties[PostgresProfileSiloConfigurator.ConnectionStringKey] = connectionString;
         builder.AddSiloBuilderConfigurator<PostgresProfileSiloConfigurator>();
         builder.AddClientBuilderConfigurator<OrleansSyncTestClientConfigurator>();
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-            return cluster;
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        return await TestClusterDeployment.DeployAsync(builder);
     }
 }

@@ -1,4 +1,5 @@
 using Orleans.TestingHost;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Postgres;
 
@@ -23,16 +24,6 @@ internal static class PostgresTestCluster
         builder.AddSiloBuilderConfigurator<PostgresClusterConfigurator>();
         builder.AddClientBuilderConfigurator<PostgresClusterConfigurator>();
 
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-            return cluster;
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        return await TestClusterDeployment.DeployAsync(builder);
     }
 }
