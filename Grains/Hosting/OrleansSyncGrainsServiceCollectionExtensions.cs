@@ -5,6 +5,7 @@ using Orleans.Hosting;
 using OrleansSync.Hashing;
 using OrleansSync.Hosting;
 using OrleansSync.Queues;
+using OrleansSync.Replication.MultiPrimary;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +34,7 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<QueueOptions>();
         services.TryAddSingleton<IQueueLog, MemoryQueueLog>();
+        services.AddMultiPrimaryCopies();
 
         // Hashing: ring placement, and optional migration of ring-placed grains after membership changes.
         services.AddPlacementDirector<ConsistentHashPlacement, ConsistentHashPlacementDirector>();
