@@ -57,6 +57,14 @@ public interface IMultiPrimaryCopyGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<CopyStatus> GetStatus(int copies);
 
+    /// <summary>
+    /// Runs one anti-entropy round with every peer now (as the timer does every interval) and answers how many key
+    /// states were sent or received. For operators and for a caller that knows a copy just returned.
+    /// </summary>
+    /// <param name="copies">The group's replica count.</param>
+    [Alias("SyncNow")]
+    Task<int> SyncNow(int copies);
+
     /// <summary>Between copies: merges pushed states; returns once they are durable here.</summary>
     [Alias("MergeEntries")]
     Task MergeEntries(int copies, IReadOnlyDictionary<string, ReplicatedValue> entries);

@@ -137,6 +137,13 @@ internal sealed partial class MultiPrimaryCopyGrain(
         return Task.FromResult(new CopyStatus(_group, _index, _copies, _replica, RuntimeIdentity, _contents.Count, _contents.Digest));
     }
 
+    public async Task<int> SyncNow(int copies)
+    {
+        Accept(copies);
+        var moved = await Task.WhenAll(PeerIndexes().Select(SyncWithPeerAsync));
+        return moved.Sum();
+    }
+
     public Task MergeEntries(int copies, IReadOnlyDictionary<string, ReplicatedValue> entries)
     {
         Accept(copies);
@@ -310,8 +317,10 @@ internal sealed partial class MultiPrimaryCopyGrain(
     /// digests, then send the keys the peer lacks or holds differently and take back its states of the keys this copy
     /// lacks or holds differently. Both sides end with the merge of both for every exchanged key.
     /// </summary>
-    private async Task SyncWithPeerAsync(int peer)
+    /// <returns>How many key states were sent or received (0 if the peer failed).</returns>
+    private async Task<int> SyncWithPeerAsync(int peer)
     {
+        var moved = 0;
         try
         {
             var grain = Peer(peer);
@@ -323,7 +332,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
                 var differing = Enumerable.Range(0, MultiPrimaryLimits.DigestBuckets).Where(b => theirBuckets[b] != myBuckets[b]).ToList();
                 if (differing.Count == 0)
                 {
-                    return;
+                    return moved;
                 }
 
                 var theirKeys = (await grain.GetKeyDigests(_copies, differing).WaitAsync(Settings.PeerTimeout)).Digests;
@@ -340,14 +349,15 @@ internal sealed partial class MultiPrimaryCopyGrain(
                 var wanted = theirKeys.Where(k => !myKeys.TryGetValue(k.Key, out var mine) || mine != k.Value).Select(k => k.Key).Take(batch).ToList();
                 if (send.Count == 0 && wanted.Count == 0)
                 {
-                    return;
+                    return moved;
                 }
 
                 var received = await grain.Exchange(_copies, send, wanted).WaitAsync(Settings.PeerTimeout);
                 await MergeLocalAsync(received);
+                moved += send.Count + received.Count;
                 if (send.Count < batch && wanted.Count < batch)
                 {
-                    return;
+                    return moved;
                 }
             }
         }
@@ -355,6 +365,8 @@ internal sealed partial class MultiPrimaryCopyGrain(
         {
             LogPeerFailed(ex, _group, _index, peer, "anti-entropy");
         }
+
+        return moved;
     }
 
     /// <summary>Merges states from elsewhere; returns once every key they touched is durable here.</summary>

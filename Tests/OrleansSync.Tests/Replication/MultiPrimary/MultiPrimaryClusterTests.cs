@@ -149,6 +149,21 @@ public sealed class MultiPrimaryClusterTests(MultiPrimaryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task SyncNow_brings_a_copy_up_to_date_before_it_returns()
+    {
+        var group = new CopyGroup(fixture.Client, "mp-sync-now");
+        var injected = Enumerable.Range(0, 50).ToDictionary(
+            n => $"key-{n}", n => new ReplicatedValue(null, null, ORSet.Empty.Add("elsewhere", $"e{n}")));
+        await group[1].MergeEntries(group.Count, injected);
+
+        await group[0].SyncNow(group.Count);
+        var statuses = await group.StatusesAsync();
+        Assert.Equal(50, statuses[0].Keys);
+        Assert.Equal(statuses[1].Digest, statuses[0].Digest);
+        Assert.Equal(["e7"], (await group[0].GetSet("key-7", group.Local)).Elements);
+    }
+
+    [Fact]
     public async Task A_read_of_several_copies_returns_the_newest_state_and_repairs_the_reader()
     {
         var group = new CopyGroup(fixture.Client, "mp-repair");
