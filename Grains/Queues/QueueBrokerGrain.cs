@@ -1,6 +1,7 @@
-using Orleans.Concurrency;
-
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace OrleansSync.Queues;
 
@@ -12,7 +13,7 @@ namespace OrleansSync.Queues;
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
-internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvider time) : Grain, IQueueBrokerGrain
+internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvider time, ILogger<QueueBrokerGrain> logger) : Grain, IQueueBrokerGrain
 {
     private const int MaxCachedQueues = 10_000;
     private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
@@ -57,11 +58,28 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
             {
                 var maxInFlight = (options.Value.MaxInFlightPerConsumer + partitions.Count - 1) / partitions.Count;
                 var start = _rotation++;
+                ExceptionDispatchInfo? failure = null;
                 for (var i = 0; i < partitions.Count && deliveries.Count < max; i++)
                 {
                     var partition = partitions[(start + i) % partitions.Count];
                     var grain = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, partition));
-                    deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                    try
+                    {
+                        deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                    }
+                    catch (Exception ex) when (ex is not ArgumentException)
+                    {
+                        // One partition failing (e.g. its silo just died) must not throw away what the others already
+                        // handed out: those would stay invisible until their visibility timeout and then arrive after
+                        // later messages of their key. The failed partition is asked again on the next call.
+                        LogPartitionReceiveFailed(ex, queue, group, partition, consumer);
+                        failure ??= ExceptionDispatchInfo.Capture(ex);
+                    }
+                }
+
+                if (deliveries.Count == 0)
+                {
+                    failure?.Throw();
                 }
             }
 
@@ -234,4 +252,7 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
         _partitions[queue] = partitions;
         return partitions;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group}: receive from partition {Partition} for consumer {Consumer} failed; answering what the other partitions handed out")]
+    private partial void LogPartitionReceiveFailed(Exception exception, string queue, string group, int partition, string consumer);
 }

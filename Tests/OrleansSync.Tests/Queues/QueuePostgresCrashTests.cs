@@ -43,78 +43,28 @@ public sealed class QueuePostgresCrashTests(ITestOutputHelper output)
         await using var database = await PostgresDatabaseFixture.CreateDatabaseAsync(applyMigrations: true);
         var settings = SiloSettings.Postgres(database.ConnectionString, fastFailureDetection: true);
 
-        // The client's gateway is never killed, so the test sees the cluster's recovery, not its own reconnects.
-        await using var front = SiloProcess.Start(settings, name: "front");
-        await front.WaitHealthyAsync(StartDeadline);
-        var killable = new List<SiloProcess> { SiloProcess.Start(settings, name: "b"), SiloProcess.Start(settings, name: "c") };
+        var silos = new List<SiloProcess> { SiloProcess.Start(settings, name: "a"), SiloProcess.Start(settings, name: "b"), SiloProcess.Start(settings, name: "c") };
+        var consumers = new List<IQueueSubscription>();
         try
         {
-            foreach (var silo in killable)
+            foreach (var silo in silos)
             {
                 await silo.WaitHealthyAsync(StartDeadline);
             }
 
-            await using var client = await ClientHost.ConnectAsync(gateway: $"127.0.0.1:{front.GatewayPort}");
+            // Gateways come from the membership table, so the client outlives any one silo (its gateway may be killed).
+            await using var client = await ClientHost.ConnectAsync(connectionString: database.ConnectionString);
             var queues = client.Services.GetRequiredService<IQueueService>();
             var live = new DeliveryTally();
-            var liveConsumers = await SubscribeAsync(queues, "live", live);
-
-            using var stop = new CancellationTokenSource();
-            var publishers = Enumerable.Range(0, Publishers).Select(p => new ContinuousPublisher(queues, Queue, p, KeysPerPublisher, batchSize: 10)).ToList();
-            var publishing = publishers.Select(p => Task.Run(() => p.RunAsync(stop.Token))).ToList();
-            int Acknowledged() => publishers.Sum(p => p.Acknowledged.Count);
-            async Task AwaitProgressAsync(string after)
-            {
-                var from = Acknowledged();
-                await Eventually.UntilAsync(
-                    () => Task.FromResult(publishing.All(t => !t.IsCompleted) && Acknowledged() >= from + Progress),
-                    RecoveryDeadline,
-                    $"{Progress} more publishes are acknowledged {after} (from {from}, now {Acknowledged()})");
-            }
-
-            await AwaitProgressAsync("at start");
-            var management = client.Grains.GetGrain<IManagementGrain>(0);
-            var clock = Stopwatch.StartNew();
-            for (var kill = 1; kill <= Kills; kill++)
-            {
-                // Kill the killable silo hosting the most queue grains, so every kill takes queue state with it.
-                var hosted = await QueueGrainsPerSiloPortAsync(client.Grains, management);
-                var victim = killable.MaxBy(s => hosted.GetValueOrDefault(s.SiloPort))!;
-                var grainsOnVictim = hosted.GetValueOrDefault(victim.SiloPort);
-                Assert.True(grainsOnVictim > 0, $"kill {kill}: no queue grain on {string.Join(", ", killable.Select(s => s.Name))}");
-
-                var ackedAtKill = Acknowledged();
-                victim.Kill();
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed:mm\\:ss} kill {kill}: {victim.Name} (pid {victim.ProcessId}, {grainsOnVictim} queue grains) after {ackedAtKill} acknowledged publishes"));
-                await AwaitProgressAsync($"after kill {kill}");
-
-                var restarted = victim.Restart();
-                killable[killable.IndexOf(victim)] = restarted;
-                await victim.DisposeAsync();
-                await restarted.WaitHealthyAsync(StartDeadline);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed:mm\\:ss} restarted {restarted.Name}; {Acknowledged()} acknowledged"));
-                await AwaitProgressAsync($"after restart {kill}");
-            }
-
-            await stop.CancelAsync();
-            await Task.WhenAll(publishing);
-            var acknowledged = publishers.SelectMany(p => p.Acknowledged).ToList();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{clock.Elapsed:mm\\:ss} publishing stopped: {acknowledged.Count} acknowledged, {publishers.Sum(p => p.FailedAttempts)} failed attempts (retried with the same ids)"));
-
-            // A group that starts after the crashes reads the log as it was left.
             var after = new DeliveryTally();
-            var afterConsumers = await SubscribeAsync(queues, "after", after);
             try
             {
-                await Eventually.UntilAsync(
-                    () => Task.FromResult(live.Missing(acknowledged).Count == 0 && after.Missing(acknowledged).Count == 0),
-                    DrainDeadline,
-                    $"both groups receive all {acknowledged.Count} acknowledged messages (missing: live {live.Missing(acknowledged).Count}, after {after.Missing(acknowledged).Count})");
+                consumers.AddRange(await SubscribeAsync(queues, "live", live));
+                await RunAsync(client, queues, silos, live, after, consumers, database);
             }
             finally
             {
-                foreach (var subscription in liveConsumers.Concat(afterConsumers))
+                foreach (var subscription in consumers)
                 {
                     await subscription.DisposeAsync();
                 }
@@ -122,26 +72,81 @@ public sealed class QueuePostgresCrashTests(ITestOutputHelper output)
                 Report("live (consuming through the kills)", live);
                 Report("after (started once publishing stopped)", after);
             }
-
-            // Retried publishes are stored once (dedupe window), whatever the kills did to the attempts before.
-            var (rows, distinctIds) = await CountLogAsync(database);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log rows {rows}, distinct ids {distinctIds}"));
-            Assert.Equal(distinctIds, rows);
-            Assert.True(rows >= acknowledged.Count, $"{rows} log rows for {acknowledged.Count} acknowledged publishes");
-
-            Assert.Empty(live.Missing(acknowledged));
-            Assert.Empty(after.Missing(acknowledged));
-
-            // Consumed without crashes, the log's per-key order shows in the first deliveries.
-            Assert.Empty(after.KeyOrderViolations());
         }
         finally
         {
-            foreach (var silo in killable)
+            foreach (var silo in silos)
             {
                 await silo.DisposeAsync();
             }
         }
+    }
+
+    private async Task RunAsync(
+        ClientHost client, IQueueService queues, List<SiloProcess> silos, DeliveryTally live, DeliveryTally after, List<IQueueSubscription> consumers, PostgresTestDatabase database)
+    {
+        using var stop = new CancellationTokenSource();
+        var publishers = Enumerable.Range(0, Publishers).Select(p => new ContinuousPublisher(queues, Queue, p, KeysPerPublisher, batchSize: 10)).ToList();
+        var publishing = publishers.Select(p => Task.Run(() => p.RunAsync(stop.Token))).ToList();
+        int Acknowledged() => publishers.Sum(p => p.Acknowledged.Count);
+        async Task AwaitProgressAsync(string when)
+        {
+            var from = Acknowledged();
+            await Eventually.UntilAsync(
+                () => Task.FromResult(publishing.All(t => !t.IsCompleted) && Acknowledged() >= from + Progress),
+                RecoveryDeadline,
+                $"{Progress} more publishes are acknowledged {when} (from {from}, now {Acknowledged()})");
+        }
+
+        await AwaitProgressAsync("at start");
+        var management = client.Grains.GetGrain<IManagementGrain>(0);
+        var clock = Stopwatch.StartNew();
+        for (var kill = 1; kill <= Kills; kill++)
+        {
+            // Kill the silo hosting the most queue grains (placement favours the caller's silo, so often all of them).
+            var hosted = await QueueGrainsPerSiloPortAsync(client.Grains, management);
+            var victim = silos.MaxBy(s => hosted.GetValueOrDefault(s.SiloPort))!;
+            var grainsOnVictim = hosted.GetValueOrDefault(victim.SiloPort);
+            Assert.True(grainsOnVictim > 0, $"kill {kill}: no queue grain found on any silo");
+
+            var ackedAtKill = Acknowledged();
+            victim.Kill();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed:mm\\:ss} kill {kill}: {victim.Name} (pid {victim.ProcessId}, {grainsOnVictim} of {hosted.Values.Sum()} queue grains) after {ackedAtKill} acknowledged publishes"));
+            await AwaitProgressAsync($"after kill {kill}");
+
+            var restarted = victim.Restart();
+            silos[silos.IndexOf(victim)] = restarted;
+            await victim.DisposeAsync();
+            await restarted.WaitHealthyAsync(StartDeadline);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed:mm\\:ss} restarted {restarted.Name}; {Acknowledged()} acknowledged"));
+            await AwaitProgressAsync($"after restart {kill}");
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(publishing);
+        var acknowledged = publishers.SelectMany(p => p.Acknowledged).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{clock.Elapsed:mm\\:ss} publishing stopped: {acknowledged.Count} acknowledged, {publishers.Sum(p => p.FailedAttempts)} failed attempts (retried with the same ids)"));
+
+        // A group that starts after the crashes reads the log as it was left.
+        consumers.AddRange(await SubscribeAsync(queues, "after", after));
+        await Eventually.UntilAsync(
+            () => Task.FromResult(live.Missing(acknowledged).Count == 0 && after.Missing(acknowledged).Count == 0),
+            DrainDeadline,
+            $"both groups receive all {acknowledged.Count} acknowledged messages (missing: live {live.Missing(acknowledged).Count}, after {after.Missing(acknowledged).Count})");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed:mm\\:ss} both groups have every acknowledged message"));
+
+        // Retried publishes are stored once (dedupe window), whatever the kills did to the attempts before.
+        var (rows, distinctIds) = await CountLogAsync(database);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log rows {rows}, distinct ids {distinctIds}"));
+        Assert.Equal(distinctIds, rows);
+        Assert.True(rows >= acknowledged.Count, $"{rows} log rows for {acknowledged.Count} acknowledged publishes");
+
+        Assert.Empty(live.Missing(acknowledged));
+        Assert.Empty(after.Missing(acknowledged));
+
+        // Consumed without crashes, the log's per-key order shows in the first deliveries.
+        Assert.Empty(after.KeyOrderViolations());
     }
 
     private static async Task<List<IQueueSubscription>> SubscribeAsync(IQueueService queues, string group, DeliveryTally tally)
