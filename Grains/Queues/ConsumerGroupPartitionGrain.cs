@@ -7,7 +7,9 @@ namespace OrleansSync.Queues;
 /// <inheritdoc cref="IConsumerGroupPartitionGrain"/>
 /// <remarks>
 /// The <see cref="DeliveryBook"/> decides; this grain fetches messages from the partition (a read-ahead buffer filled by
-/// the stream push or by reads), persists the book after every change and before answering, and wakes waiting receivers.
+/// the stream push or by reads), persists the book after every change and before answering — except acks, which are
+/// persisted with the next change or by a flush timer 100 ms later (a crash in between only repeats a delivery) — and
+/// wakes waiting receivers.
 /// If persisting or storing dead letters fails, the in-memory book may be ahead of storage, so the grain deactivates
 /// and the next activation starts from what was stored (at worst a message is delivered again).
 /// </remarks>
@@ -19,6 +21,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 {
     private const int ReadAhead = 500;
     private const int MaxBuffered = 5000;
+
+    /// <summary>How long an ack may live only in memory when nothing else persists the book: the crash window for a repeat delivery.</summary>
+    private static readonly TimeSpan AckFlushDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Messages from <see cref="DeliveryBook.NextOffset"/> on, contiguous, not yet handed out.</summary>
     private readonly Queue<StoredQueueMessage> _buffer = new();
@@ -35,6 +40,8 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private long _knownEnd;
     private long _lastBuffered;
     private int _ownerMaxInFlight;
+    private bool _unpersistedAcks;
+    private IGrainTimer? _ackFlush;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +61,22 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             foreach (var handle in handles)
             {
                 await handle.ResumeAsync(OnAppendedAsync);
+            }
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unpersistedAcks)
+        {
+            try
+            {
+                await PersistAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Those messages are delivered again after the next activation (at least once).
+                LogMutationFailed(ex, _queue, _group, _partition);
             }
         }
     }
@@ -84,7 +107,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
                 await DeliverNewAsync(consumer, capacity - deliveries.Count, visibility, deliveries);
             }
 
-            if (changed || deliveries.Count > 0)
+            if (changed || deliveries.Count > 0 || _unpersistedAcks)
             {
                 await PersistAsync();
             }
@@ -134,7 +157,10 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
             if (acked > 0)
             {
-                await PersistAsync();
+                // Not persisted before answering: losing an ack in a crash only delivers the message again (at least
+                // once). The next persisted change carries it, or the flush timer shortly after.
+                _unpersistedAcks = true;
+                ScheduleAckFlush();
                 Wake();
             }
 
@@ -360,8 +386,30 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     private async Task PersistAsync()
     {
+        _unpersistedAcks = false;
         state.State = _book.ToState();
         await state.WriteStateAsync();
+    }
+
+    private void ScheduleAckFlush()
+    {
+        // A grain timer's callback is a turn of its own (no interleaving), so it never writes the state concurrently
+        // with a request. One pending flush at a time; a receive or another change that persists first makes it a no-op.
+        _ackFlush ??= this.RegisterGrainTimer(FlushAcksAsync, new GrainTimerCreationOptions(AckFlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task FlushAcksAsync(CancellationToken cancellationToken)
+    {
+        _ackFlush?.Dispose();
+        _ackFlush = null;
+        if (_unpersistedAcks)
+        {
+            await MutateAsync(async () =>
+            {
+                await PersistAsync();
+                return 0;
+            });
+        }
     }
 
     private void Wake()

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using OrleansSync.Benchmarks.Hashing;
 using OrleansSync.Benchmarks.Locks;
+using OrleansSync.Benchmarks.Queues;
 
 namespace OrleansSync.Benchmarks;
 
@@ -15,6 +16,7 @@ internal static class Program
     {
         ["hashing-table"] = HashingTable.Run,
         ["locks"] = LockBenchmark.Run,
+        ["queues"] = QueueBenchmark.Run,
     };
 
     private static int Main(string[] args)
