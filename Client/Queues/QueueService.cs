@@ -95,6 +95,18 @@ internal sealed class QueueService(IGrainFactory grains, ILoggerFactory? loggers
         return Broker.ReplayDeadLetters(queue, group, max);
     }
 
+    public Task<IReadOnlyList<QueuePartitionPosition>> SeekAsync(string queue, string group, long offset, int? partition = null, CancellationToken cancellationToken = default)
+    {
+        QueueValidation.ValidateGroup(queue, group);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (partition is { } p)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(p, nameof(partition));
+        }
+
+        return Broker.Seek(queue, group, partition, offset);
+    }
+
     private static List<string> Receipts(string queue, string group, IEnumerable<string> receipts)
     {
         QueueValidation.ValidateGroup(queue, group);

@@ -245,6 +245,21 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         });
     }
 
+    public Task<long> Seek(long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        return MutateAsync(async () =>
+        {
+            _book.Seek(offset);
+            _buffer.Clear();
+            _unsettled.Clear();
+            await PersistAsync();
+            LogSeek(_queue, _group, _partition, offset);
+            Wake();
+            return offset;
+        });
+    }
+
     private async Task OnAppendedAsync(QueuePartitionAppended appended, StreamSequenceToken? token)
     {
         _knownEnd = Math.Max(_knownEnd, appended.EndOffset);
@@ -431,6 +446,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group} partition {Partition}: {Count} message(s) dead-lettered after max deliveries")]
     private partial void LogDeadLettered(string queue, string group, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group} partition {Partition}: position moved to offset {Offset}")]
+    private partial void LogSeek(string queue, string group, int partition, long offset);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group} partition {Partition}: a change failed; deactivating to reload the stored state")]
     private partial void LogMutationFailed(Exception exception, string queue, string group, int partition);

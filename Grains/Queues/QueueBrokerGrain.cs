@@ -206,6 +206,35 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
         return replayed;
     }
 
+    public async Task<IReadOnlyList<QueuePartitionPosition>> Seek(string queue, string group, int? partition, long offset)
+    {
+        QueueValidation.ValidateGroup(queue, group);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var partitions = await PartitionsOf(queue);
+        if (partition is { } only && (only < 0 || only >= partitions))
+        {
+            throw new ArgumentOutOfRangeException(nameof(partition), only, $"partition must be 0–{partitions - 1}.");
+        }
+
+        // The group exists from now on (listed in the queue's info) even if it never received.
+        await GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)).GetConsumers();
+        var positions = new List<QueuePartitionPosition>();
+        IEnumerable<int> targets = partition is { } single ? [single] : Enumerable.Range(0, partitions);
+        foreach (var p in targets)
+        {
+            var end = await GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(queue, p)).GetEnd();
+            if (partition is not null && offset > end)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset is beyond the end of partition {p} ({end}).");
+            }
+
+            var moved = await GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p)).Seek(Math.Min(offset, end));
+            positions.Add(new QueuePartitionPosition(p, moved));
+        }
+
+        return positions;
+    }
+
     private async Task<IReadOnlyList<string>> GroupsFor(string queue, string? group, int max)
     {
         Naming.ResourceName.Validate(queue, nameof(queue));

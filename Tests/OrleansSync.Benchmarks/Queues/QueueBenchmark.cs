@@ -20,6 +20,7 @@ namespace OrleansSync.Benchmarks.Queues;
 internal static class QueueBenchmark
 {
     private const int MaxOutstanding = 20_000;
+    private const double SlowMs = 5000;
     private static readonly TimeSpan DrainDeadline = TimeSpan.FromSeconds(120);
 
     public static int Run(string[] args)
@@ -127,14 +128,25 @@ internal static class QueueBenchmark
         long published = 0, consumed = 0, lastConsumed = 0;
         var clock = Stopwatch.StartNew();
 
+        var slow = new List<(double SentAtS, double LatencyMs)>();
+        var startedAt = Stopwatch.GetTimestamp();
         void OnMessage(ReadOnlySpan<byte> body)
         {
             var now = Stopwatch.GetTimestamp();
             var sent = BinaryPrimitives.ReadInt64LittleEndian(body);
             var index = Interlocked.Increment(ref consumed) - 1;
+            var latency = (now - sent) * 1000.0 / Stopwatch.Frequency;
             if (index < latencies.Length)
             {
-                latencies[index] = (now - sent) * 1000.0 / Stopwatch.Frequency;
+                latencies[index] = latency;
+            }
+
+            if (latency > SlowMs)
+            {
+                lock (slow)
+                {
+                    slow.Add(((sent - startedAt) / (double)Stopwatch.Frequency, latency));
+                }
             }
 
             Volatile.Write(ref lastConsumed, clock.ElapsedTicks);
@@ -180,6 +192,13 @@ internal static class QueueBenchmark
 
                 await Task.Delay(10).ConfigureAwait(false);
             }
+        }
+
+        if (slow.Count > 0)
+        {
+            // Where a long tail comes from: one stall (all sent at about the same time) or a steady backlog.
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {backend.Name} {scenario}: {slow.Count} messages over {SlowMs} ms, sent between +{slow.Min(s => s.SentAtS):0.00} s and +{slow.Max(s => s.SentAtS):0.00} s, worst {slow.Max(s => s.LatencyMs):0} ms")).ConfigureAwait(false);
         }
 
         var count = (int)Math.Min(Interlocked.Read(ref consumed), latencies.Length);
