@@ -25,6 +25,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     /// <summary>How long an ack may live only in memory when nothing else persists the book: the crash window for a repeat delivery.</summary>
     private static readonly TimeSpan AckFlushDelay = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How often a waiting receive asks the partition for its end, in case a push was missed.</summary>
+    private static readonly TimeSpan EndPollInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Messages from <see cref="DeliveryBook.NextOffset"/> on, contiguous, not yet handed out.</summary>
     private readonly Queue<StoredQueueMessage> _buffer = new();
 
@@ -118,8 +121,10 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     public async Task<bool> WaitForMessages(string consumer, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        // Interleaves with everything: reads the book, never changes it. A state change in a normal turn completes _wake.
+        // Interleaves with everything: reads the book, never changes it (only raises the cached log end). A state change
+        // in a normal turn completes _wake.
         var deadline = time.GetUtcNow() + timeout;
+        var nextPoll = time.GetUtcNow() + EndPollInterval;
         while (true)
         {
             var wake = _wake.Task;
@@ -134,7 +139,18 @@ internal sealed partial class ConsumerGroupPartitionGrain(
                 return false;
             }
 
+            if (now >= nextPoll)
+            {
+                // The stream push is only a wake-up and can miss (e.g. appends right after this activation subscribed,
+                // before the stream provider delivers to the new subscriber): asking the partition for its end bounds
+                // such a miss to one poll interval instead of the whole wait.
+                nextPoll = now + EndPollInterval;
+                _knownEnd = Math.Max(_knownEnd, await _partitionGrain.GetEnd());
+                continue;
+            }
+
             var until = nextChange is { } change && change < deadline ? change : deadline;
+            until = until < nextPoll ? until : nextPoll;
             var delay = until - now;
             await Task.WhenAny(wake, Task.Delay(delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay, time, cancellationToken));
         }

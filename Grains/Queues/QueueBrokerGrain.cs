@@ -42,6 +42,7 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
 
         // Waits are sliced so the consumer's lease is renewed (each loop heartbeats) and a rebalance is noticed.
         var slice = options.Value.ConsumerLease / 3;
+        var rebalanceSeen = false;
         while (true)
         {
             // A cancelled receive (the consumer stopped and may already have left) must not heartbeat again: that
@@ -51,7 +52,14 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
                 return [];
             }
 
-            var assignment = await groupGrain.Heartbeat(consumer);
+            // After waking for a rebalance, only look: that rebalance may be this consumer's own leave.
+            var assignment = rebalanceSeen ? await groupGrain.GetAssignment(consumer) : await groupGrain.Heartbeat(consumer);
+            if (assignment is null)
+            {
+                return [];
+            }
+
+            rebalanceSeen = false;
             var partitions = assignment.Partitions;
             var deliveries = new List<QueueDelivery>();
             if (partitions.Count > 0)
@@ -105,9 +113,14 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
                 continue;
             }
 
-            await Task.WhenAny(partitions.Select(p => GrainFactory
-                .GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p))
-                .WaitForMessages(consumer, waitFor, cancellationToken)));
+            // A rebalance may hand this consumer a partition it is not waiting on: wake for that too.
+            var rebalance = groupGrain.WaitForRebalance(assignment.Generation, waitFor, cancellationToken);
+            await Task.WhenAny(partitions
+                .Select(p => (Task)GrainFactory
+                    .GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p))
+                    .WaitForMessages(consumer, waitFor, cancellationToken))
+                .Append(rebalance));
+            rebalanceSeen = rebalance.IsCompletedSuccessfully && rebalance.Result > assignment.Generation;
         }
     }
 
