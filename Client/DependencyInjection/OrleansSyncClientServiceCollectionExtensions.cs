@@ -76,7 +76,10 @@ public static class OrleansSyncClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IQueueService>(sp =>
-            new QueueService(sp.GetRequiredService<IGrainFactory>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+            new QueueService(
+                sp.GetRequiredService<IGrainFactory>(),
+                sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+                sp.GetService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClientMessagingOptions>>()));
         return services;
     }
 

@@ -79,4 +79,17 @@ public interface IQueueService
     /// </summary>
     /// <exception cref="ArgumentException">Invalid names or <paramref name="max"/>.</exception>
     Task<int> ReplayDeadLettersAsync(string queue, string? group = null, int max = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replays <paramref name="group"/> from <paramref name="offset"/> on one partition, or on every partition when
+    /// <paramref name="partition"/> is null (a partition shorter than the offset moves to its end). Offsets below count as
+    /// settled; the messages from the offset on are delivered again in order with a fresh delivery count. Unsettled
+    /// deliveries of the group there are forgotten (an ack of one may settle the new delivery of the same offset). Other
+    /// groups are not affected. Answers the group's new position per partition.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid names.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// Negative <paramref name="offset"/>, or beyond the end of the one partition named; <paramref name="partition"/> not one of the queue's.
+    /// </exception>
+    Task<IReadOnlyList<QueuePartitionPosition>> SeekAsync(string queue, string group, long offset, int? partition = null, CancellationToken cancellationToken = default);
 }

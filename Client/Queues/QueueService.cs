@@ -1,15 +1,24 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using OrleansSync.Naming;
 using OrleansSync.Queues;
 
 namespace OrleansSync.Client.Queues;
 
 /// <inheritdoc cref="IQueueService"/>
-internal sealed class QueueService(IGrainFactory grains, ILoggerFactory? loggers = null) : IQueueService
+internal sealed class QueueService(IGrainFactory grains, ILoggerFactory? loggers = null, IOptions<ClientMessagingOptions>? messaging = null) : IQueueService
 {
     private static readonly TimeSpan DefaultVisibility = TimeSpan.FromSeconds(30);
     private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// Longest wait of one broker receive call: <see cref="QueueLimits.MaxWaitPerCallMs"/>, or half the client's response
+    /// timeout when that is shorter. A longer wait would outlive the call: the client gives up on it while the broker still
+    /// hands out messages, which nobody reads until their visibility timeout.
+    /// </summary>
+    internal TimeSpan MaxWaitPerCall { get; } = MaxWaitFor(messaging?.Value.ResponseTimeout);
 
     private IQueueBrokerGrain Broker => grains.GetGrain<IQueueBrokerGrain>(0);
 
@@ -27,7 +36,8 @@ internal sealed class QueueService(IGrainFactory grains, ILoggerFactory? loggers
         QueueValidation.ValidateGroup(queue, group);
         ArgumentNullException.ThrowIfNull(handler);
         cancellationToken.ThrowIfCancellationRequested();
-        var subscription = new QueueSubscription(Broker, queue, group, handler, options ?? new QueueSubscriptionOptions(), _loggers.CreateLogger<QueueSubscription>());
+        var subscription = new QueueSubscription(
+            Broker, queue, group, handler, options ?? new QueueSubscriptionOptions(), MaxWaitPerCall, _loggers.CreateLogger<QueueSubscription>());
         subscription.Start();
         return Task.FromResult<IQueueSubscription>(subscription);
     }
@@ -39,12 +49,12 @@ internal sealed class QueueService(IGrainFactory grains, ILoggerFactory? loggers
         var visible = visibility ?? DefaultVisibility;
         QueueValidation.ValidateReceive(queue, group, consumer, max, totalWait, visible);
 
-        // One grain call waits at most QueueLimits.MaxWaitPerCallMs (under the Orleans call timeout): loop for longer waits.
+        // One grain call waits at most MaxWaitPerCall (under the call's response timeout): loop for longer waits.
         var deadline = DateTimeOffset.UtcNow + totalWait;
         while (true)
         {
             var remaining = deadline - DateTimeOffset.UtcNow;
-            var slice = remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining;
+            var slice = remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining < MaxWaitPerCall ? remaining : MaxWaitPerCall;
             var messages = await Broker.Receive(queue, group, consumer, max, slice, visible, cancellationToken).ConfigureAwait(false);
             if (messages.Count > 0 || DateTimeOffset.UtcNow >= deadline)
             {
@@ -85,6 +95,18 @@ internal sealed class QueueService(IGrainFactory grains, ILoggerFactory? loggers
         return Broker.ReplayDeadLetters(queue, group, max);
     }
 
+    public Task<IReadOnlyList<QueuePartitionPosition>> SeekAsync(string queue, string group, long offset, int? partition = null, CancellationToken cancellationToken = default)
+    {
+        QueueValidation.ValidateGroup(queue, group);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (partition is { } p)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(p, nameof(partition));
+        }
+
+        return Broker.Seek(queue, group, partition, offset);
+    }
+
     private static List<string> Receipts(string queue, string group, IEnumerable<string> receipts)
     {
         QueueValidation.ValidateGroup(queue, group);
@@ -104,5 +126,11 @@ internal sealed class QueueService(IGrainFactory grains, ILoggerFactory? loggers
 
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(max, QueueLimits.MaxDeadLetterBatch);
+    }
+
+    internal static TimeSpan MaxWaitFor(TimeSpan? responseTimeout)
+    {
+        var longest = TimeSpan.FromMilliseconds(QueueLimits.MaxWaitPerCallMs);
+        return responseTimeout is { } timeout && timeout > TimeSpan.Zero && timeout / 2 < longest ? timeout / 2 : longest;
     }
 }

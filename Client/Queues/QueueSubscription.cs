@@ -17,6 +17,7 @@ internal sealed partial class QueueSubscription : IQueueSubscription
     private readonly IQueueBrokerGrain _broker;
     private readonly Func<QueueDelivery, CancellationToken, Task> _handler;
     private readonly QueueSubscriptionOptions _options;
+    private readonly TimeSpan _maxWaitPerCall;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _prefetch;
     private readonly Channel<QueueDelivery>[] _lanes;
@@ -30,8 +31,9 @@ internal sealed partial class QueueSubscription : IQueueSubscription
     private int _roundRobin;
     private int _disposed;
 
-    public QueueSubscription(IQueueBrokerGrain broker, string queue, string group, Func<QueueDelivery, CancellationToken, Task> handler, QueueSubscriptionOptions options, ILogger logger)
+    public QueueSubscription(IQueueBrokerGrain broker, string queue, string group, Func<QueueDelivery, CancellationToken, Task> handler, QueueSubscriptionOptions options, TimeSpan maxWaitPerCall, ILogger logger)
     {
+        _maxWaitPerCall = maxWaitPerCall;
         _broker = broker;
         Queue = queue;
         Group = group;
@@ -107,8 +109,7 @@ internal sealed partial class QueueSubscription : IQueueSubscription
                     permits++;
                 }
 
-                var wait = TimeSpan.FromMilliseconds(QueueLimits.MaxWaitPerCallMs);
-                var messages = await _broker.Receive(Queue, Group, ConsumerId, permits, wait, _options.Visibility, stopping).ConfigureAwait(false);
+                var messages = await _broker.Receive(Queue, Group, ConsumerId, permits, _maxWaitPerCall, _options.Visibility, stopping).ConfigureAwait(false);
                 foreach (var message in messages)
                 {
                     await LaneOf(message).Writer.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);

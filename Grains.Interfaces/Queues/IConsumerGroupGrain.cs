@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansSync.Queues;
 
 /// <summary>
@@ -14,6 +16,22 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
     /// <summary>Removes <paramref name="consumer"/> and releases its unsettled messages.</summary>
     [Alias("Leave")]
     Task Leave(string consumer);
+
+    /// <summary>
+    /// Completes when the group rebalances to a generation newer than <paramref name="generation"/>, or after
+    /// <paramref name="timeout"/>; answers the generation then. Lets a waiting receive learn at once that it was given a
+    /// partition it is not waiting on. Only reads state, so it interleaves with other calls.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("WaitForRebalance")]
+    Task<long> WaitForRebalance(long generation, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <paramref name="consumer"/>'s partitions if it holds a live lease, else null; unlike <see cref="Heartbeat"/> it
+    /// neither registers nor renews (a receive woken by the rebalance of its own leave must not join again).
+    /// </summary>
+    [Alias("GetAssignment")]
+    Task<ConsumerAssignment?> GetAssignment(string consumer);
 
     /// <summary>Consumers with a live lease.</summary>
     [Alias("GetConsumers")]

@@ -46,4 +46,8 @@ public interface IConsumerGroupPartitionGrain : IGrainWithStringKey
     /// <summary>Hands up to <paramref name="max"/> dead letters back for redelivery; answers how many.</summary>
     [Alias("ReplayDeadLetters")]
     Task<int> ReplayDeadLetters(int max);
+
+    /// <summary>Moves the group's position here to <paramref name="offset"/> (see <see cref="IQueueBrokerGrain.Seek"/>); answers it.</summary>
+    [Alias("Seek")]
+    Task<long> Seek(long offset);
 }

@@ -56,4 +56,18 @@ public interface IQueueBrokerGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("ReplayDeadLetters")]
     Task<int> ReplayDeadLetters(string queue, string? group, int max);
+
+    /// <summary>
+    /// Replays a group from an offset: moves the group's position on <paramref name="partition"/> (or on every partition when
+    /// null) to <paramref name="offset"/>. Everything below counts as settled; everything from it on is delivered again, in
+    /// order, with a fresh delivery count. Messages the group held unsettled there are forgotten (their receipts may settle
+    /// the new delivery of the same offset). With every partition, a partition shorter than <paramref name="offset"/> moves
+    /// to its end. Other groups are not affected. Answers the new positions.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="offset"/> is negative or, for one partition, beyond its end; <paramref name="partition"/> is not one of the queue's.
+    /// </exception>
+    [Alias("Seek")]
+    Task<IReadOnlyList<QueuePartitionPosition>> Seek(string queue, string group, int? partition, long offset);
 }

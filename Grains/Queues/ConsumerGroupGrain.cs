@@ -20,6 +20,7 @@ internal sealed partial class ConsumerGroupGrain(
     private string _queue = "";
     private string _group = "";
     private int _partitions;
+    private TaskCompletionSource _rebalanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -58,6 +59,21 @@ internal sealed partial class ConsumerGroupGrain(
         }
     }
 
+    public Task<ConsumerAssignment?> GetAssignment(string consumer) =>
+        Task.FromResult(_leases.TryGetValue(consumer, out var until) && until > time.GetUtcNow()
+            ? new ConsumerAssignment(state.State.Generation, PartitionAssignment.PartitionsOf(consumer, _sorted, _partitions))
+            : null);
+
+    public async Task<long> WaitForRebalance(long generation, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (state.State.Generation <= generation)
+        {
+            await Task.WhenAny(_rebalanced.Task, Task.Delay(timeout, time, cancellationToken));
+        }
+
+        return state.State.Generation;
+    }
+
     public Task<IReadOnlyList<string>> GetConsumers()
     {
         var now = time.GetUtcNow();
@@ -69,6 +85,9 @@ internal sealed partial class ConsumerGroupGrain(
         state.State.Generation++;
         await state.WriteStateAsync();
         _sorted = [.. _leases.Keys.Order(StringComparer.Ordinal)];
+        var rebalanced = _rebalanced;
+        _rebalanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rebalanced.TrySetResult();
         LogRebalanced(_queue, _group, state.State.Generation, joined, gone.Count, _sorted.Length);
 
         // Messages held by consumers that are gone become visible to the new owners at once instead of after their

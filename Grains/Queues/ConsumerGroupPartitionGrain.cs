@@ -7,7 +7,9 @@ namespace OrleansSync.Queues;
 /// <inheritdoc cref="IConsumerGroupPartitionGrain"/>
 /// <remarks>
 /// The <see cref="DeliveryBook"/> decides; this grain fetches messages from the partition (a read-ahead buffer filled by
-/// the stream push or by reads), persists the book after every change and before answering, and wakes waiting receivers.
+/// the stream push or by reads), persists the book after every change and before answering — except acks, which are
+/// persisted with the next change or by a flush timer 100 ms later (a crash in between only repeats a delivery) — and
+/// wakes waiting receivers.
 /// If persisting or storing dead letters fails, the in-memory book may be ahead of storage, so the grain deactivates
 /// and the next activation starts from what was stored (at worst a message is delivered again).
 /// </remarks>
@@ -19,6 +21,12 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 {
     private const int ReadAhead = 500;
     private const int MaxBuffered = 5000;
+
+    /// <summary>How long an ack may live only in memory when nothing else persists the book: the crash window for a repeat delivery.</summary>
+    private static readonly TimeSpan AckFlushDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a waiting receive asks the partition for its end, in case a push was missed.</summary>
+    private static readonly TimeSpan EndPollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages from <see cref="DeliveryBook.NextOffset"/> on, contiguous, not yet handed out.</summary>
     private readonly Queue<StoredQueueMessage> _buffer = new();
@@ -35,6 +43,8 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private long _knownEnd;
     private long _lastBuffered;
     private int _ownerMaxInFlight;
+    private bool _unpersistedAcks;
+    private IGrainTimer? _ackFlush;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +64,22 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             foreach (var handle in handles)
             {
                 await handle.ResumeAsync(OnAppendedAsync);
+            }
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unpersistedAcks)
+        {
+            try
+            {
+                await PersistAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Those messages are delivered again after the next activation (at least once).
+                LogMutationFailed(ex, _queue, _group, _partition);
             }
         }
     }
@@ -84,7 +110,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
                 await DeliverNewAsync(consumer, capacity - deliveries.Count, visibility, deliveries);
             }
 
-            if (changed || deliveries.Count > 0)
+            if (changed || deliveries.Count > 0 || _unpersistedAcks)
             {
                 await PersistAsync();
             }
@@ -95,8 +121,10 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     public async Task<bool> WaitForMessages(string consumer, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        // Interleaves with everything: reads the book, never changes it. A state change in a normal turn completes _wake.
+        // Interleaves with everything: reads the book, never changes it (only raises the cached log end). A state change
+        // in a normal turn completes _wake.
         var deadline = time.GetUtcNow() + timeout;
+        var nextPoll = time.GetUtcNow() + EndPollInterval;
         while (true)
         {
             var wake = _wake.Task;
@@ -111,7 +139,18 @@ internal sealed partial class ConsumerGroupPartitionGrain(
                 return false;
             }
 
+            if (now >= nextPoll)
+            {
+                // The stream push is only a wake-up and can miss (e.g. appends right after this activation subscribed,
+                // before the stream provider delivers to the new subscriber): asking the partition for its end bounds
+                // such a miss to one poll interval instead of the whole wait.
+                nextPoll = now + EndPollInterval;
+                _knownEnd = Math.Max(_knownEnd, await _partitionGrain.GetEnd());
+                continue;
+            }
+
             var until = nextChange is { } change && change < deadline ? change : deadline;
+            until = until < nextPoll ? until : nextPoll;
             var delay = until - now;
             await Task.WhenAny(wake, Task.Delay(delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay, time, cancellationToken));
         }
@@ -134,7 +173,10 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
             if (acked > 0)
             {
-                await PersistAsync();
+                // Not persisted before answering: losing an ack in a crash only delivers the message again (at least
+                // once). The next persisted change carries it, or the flush timer shortly after.
+                _unpersistedAcks = true;
+                ScheduleAckFlush();
                 Wake();
             }
 
@@ -216,6 +258,21 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             await _partitionGrain.RemoveDeadLetters(_group, records.Select(r => r.Offset).ToList());
             Wake();
             return replayed.Count;
+        });
+    }
+
+    public Task<long> Seek(long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        return MutateAsync(async () =>
+        {
+            _book.Seek(offset);
+            _buffer.Clear();
+            _unsettled.Clear();
+            await PersistAsync();
+            LogSeek(_queue, _group, _partition, offset);
+            Wake();
+            return offset;
         });
     }
 
@@ -360,8 +417,30 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     private async Task PersistAsync()
     {
+        _unpersistedAcks = false;
         state.State = _book.ToState();
         await state.WriteStateAsync();
+    }
+
+    private void ScheduleAckFlush()
+    {
+        // A grain timer's callback is a turn of its own (no interleaving), so it never writes the state concurrently
+        // with a request. One pending flush at a time; a receive or another change that persists first makes it a no-op.
+        _ackFlush ??= this.RegisterGrainTimer(FlushAcksAsync, new GrainTimerCreationOptions(AckFlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task FlushAcksAsync(CancellationToken cancellationToken)
+    {
+        _ackFlush?.Dispose();
+        _ackFlush = null;
+        if (_unpersistedAcks)
+        {
+            await MutateAsync(async () =>
+            {
+                await PersistAsync();
+                return 0;
+            });
+        }
     }
 
     private void Wake()
@@ -383,6 +462,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group} partition {Partition}: {Count} message(s) dead-lettered after max deliveries")]
     private partial void LogDeadLettered(string queue, string group, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group} partition {Partition}: position moved to offset {Offset}")]
+    private partial void LogSeek(string queue, string group, int partition, long offset);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group} partition {Partition}: a change failed; deactivating to reload the stored state")]
     private partial void LogMutationFailed(Exception exception, string queue, string group, int partition);

@@ -275,6 +275,20 @@ internal sealed class DeliveryBook
     }
 
     /// <summary>
+    /// Moves the position to <paramref name="offset"/>: offsets below count as settled, offsets from it on are handed out
+    /// again from the start, in order. Unsettled entries are forgotten, so nothing blocks the owner.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
+    public void Seek(long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        _inFlight.Clear();
+        _settled.Clear();
+        CommittedOffset = offset;
+        NextOffset = offset;
+    }
+
+    /// <summary>
     /// Whether <paramref name="consumer"/> could receive something now, given that the log ends at
     /// <paramref name="knownEnd"/>, and otherwise the next moment that may change without a push (a visibility deadline).
     /// </summary>

@@ -6,8 +6,8 @@ using NpgsqlTypes;
 namespace OrleansSync.Queues;
 
 /// <summary>
-/// The PostgreSQL profile's queue log (tables of migration <c>0005_queues.sql</c>). An append is one transaction:
-/// dedupe lookup, message rows and dedupe rows commit together before the publisher hears back. The primary key
+/// The PostgreSQL profile's queue log (tables of migration <c>0005_queues.sql</c>). An append is one statement (one
+/// round trip, one transaction): dedupe lookup, message rows and dedupe rows commit together before the publisher hears back. The primary key
 /// (queue, partition, offset) turns a second writer (a duplicate activation) into a failed transaction, never a fork.
 /// </summary>
 internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
@@ -15,6 +15,41 @@ internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
     private readonly ConcurrentDictionary<(string Queue, int Partition), DateTimeOffset> _lastPurge = new();
+
+    /// <summary>
+    /// Ids already stored inside the window are dropped, then the first occurrence of each remaining id gets the next
+    /// offset in input order. An expired dedupe row of the same id is taken over; a live one cannot exist for a new
+    /// message (the lookup excludes it), and a second writer fails on the message primary key first.
+    /// </summary>
+    private const string AppendSql = """
+        WITH input AS (
+            SELECT m.message_id, m.msg_key, m.body, m.headers, m.ord
+            FROM unnest(@ids::text[], @keys::text[], @bodies::bytea[], @headers::text[]) WITH ORDINALITY AS m(message_id, msg_key, body, headers, ord)
+        ),
+        fresh AS (
+            SELECT DISTINCT ON (i.message_id) i.*
+            FROM input i
+            WHERE NOT EXISTS (
+                SELECT 1 FROM orleanssync_queue_dedupe d
+                WHERE d.queue = @queue AND d.partition = @partition AND d.message_id = i.message_id AND d.expires_at > @now)
+            ORDER BY i.message_id, i.ord
+        ),
+        numbered AS (
+            SELECT f.*, @first + row_number() OVER (ORDER BY f.ord) - 1 AS msg_offset FROM fresh f
+        ),
+        stored AS (
+            INSERT INTO orleanssync_queue_messages (queue, partition, msg_offset, message_id, msg_key, body, headers, published_at)
+            SELECT @queue, @partition, n.msg_offset, n.message_id, n.msg_key, n.body, n.headers::jsonb, @now FROM numbered n
+            RETURNING msg_offset, message_id
+        ),
+        remembered AS (
+            INSERT INTO orleanssync_queue_dedupe (queue, partition, message_id, msg_offset, expires_at)
+            SELECT @queue, @partition, n.message_id, n.msg_offset, @expires FROM numbered n
+            ON CONFLICT (queue, partition, message_id) DO UPDATE
+            SET msg_offset = EXCLUDED.msg_offset, expires_at = EXCLUDED.expires_at
+        )
+        SELECT s.msg_offset, s.message_id FROM stored s ORDER BY s.msg_offset
+        """;
 
     public bool IsVolatile => false;
 
@@ -30,29 +65,41 @@ internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
     public async Task<IReadOnlyList<StoredQueueMessage>> AppendAsync(
         string queue, int partition, long firstOffset, IReadOnlyList<QueueMessage> messages, DateTimeOffset now, TimeSpan dedupeWindow, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
         var ids = messages.Select(m => m.Id ?? throw new ArgumentException("Messages reach the log with ids assigned.", nameof(messages))).ToArray();
-        var seen = await ReadLiveIdsAsync(connection, transaction, queue, partition, ids, now, cancellationToken).ConfigureAwait(false);
 
-        var appended = new List<StoredQueueMessage>(messages.Count);
+        // One statement, so one round trip and one implicit transaction: the dedupe lookup, the offsets of the new
+        // messages, the message rows and the dedupe rows commit together or not at all.
+        await using var command = _dataSource.CreateCommand(AppendSql);
+        command.Parameters.AddWithValue("queue", queue);
+        command.Parameters.AddWithValue("partition", partition);
+        command.Parameters.AddWithValue("first", firstOffset);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("expires", now + dedupeWindow);
+        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = messages.Select(m => (object?)m.Key ?? DBNull.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = messages.Select(m => m.Body).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("headers", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = messages.Select(m => m.Headers is null || m.Headers.Count == 0 ? (object)DBNull.Value : JsonSerializer.Serialize(m.Headers)).ToArray(),
+        });
+
+        var byId = new Dictionary<string, QueueMessage>(StringComparer.Ordinal);
         foreach (var message in messages)
         {
-            if (seen.Add(message.Id!))
+            byId.TryAdd(message.Id!, message);
+        }
+
+        var appended = new List<StoredQueueMessage>(messages.Count);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                appended.Add(new StoredQueueMessage(firstOffset + appended.Count, message.Id!, message.Key, message.Body, message.Headers ?? QueueHeaders.Empty, now));
+                var message = byId[reader.GetString(1)];
+                appended.Add(new StoredQueueMessage(reader.GetInt64(0), message.Id!, message.Key, message.Body, message.Headers ?? QueueHeaders.Empty, now));
             }
         }
 
-        if (appended.Count > 0)
-        {
-            await InsertMessagesAsync(connection, transaction, queue, partition, appended, now, cancellationToken).ConfigureAwait(false);
-            await InsertDedupeAsync(connection, transaction, queue, partition, appended, now + dedupeWindow, cancellationToken).ConfigureAwait(false);
-        }
-
-        await PurgeExpiredDedupeAsync(connection, transaction, queue, partition, now, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await PurgeExpiredDedupeAsync(queue, partition, now, cancellationToken).ConfigureAwait(false);
         return appended;
     }
 
@@ -166,71 +213,7 @@ internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private static async Task<HashSet<string>> ReadLiveIdsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, int partition, string[] ids, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            SELECT message_id FROM orleanssync_queue_dedupe
-            WHERE queue = @queue AND partition = @partition AND message_id = ANY(@ids) AND expires_at > @now
-            """, connection, transaction);
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("partition", partition);
-        command.Parameters.AddWithValue("ids", ids);
-        command.Parameters.AddWithValue("now", now);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var live = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            live.Add(reader.GetString(0));
-        }
-
-        return live;
-    }
-
-    private static async Task InsertMessagesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, int partition, List<StoredQueueMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO orleanssync_queue_messages (queue, partition, msg_offset, message_id, msg_key, body, headers, published_at)
-            SELECT @queue, @partition, m.msg_offset, m.message_id, m.msg_key, m.body, m.headers::jsonb, @now
-            FROM unnest(@offsets, @ids, @keys, @bodies, @headers) AS m(msg_offset, message_id, msg_key, body, headers)
-            """, connection, transaction);
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("partition", partition);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("offsets", messages.Select(m => m.Offset).ToArray());
-        command.Parameters.AddWithValue("ids", messages.Select(m => m.Id).ToArray());
-        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = messages.Select(m => (object?)m.Key ?? DBNull.Value).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = messages.Select(m => m.Body).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("headers", NpgsqlDbType.Array | NpgsqlDbType.Text)
-        {
-            Value = messages.Select(m => m.Headers.Count == 0 ? (object)DBNull.Value : JsonSerializer.Serialize(m.Headers)).ToArray(),
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task InsertDedupeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, int partition, List<StoredQueueMessage> messages, DateTimeOffset expiresAt, CancellationToken cancellationToken)
-    {
-        // An expired row for the same id is taken over; a live one cannot exist (read above in this transaction, and
-        // the partition has one writer; a second one fails on the message primary key first).
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO orleanssync_queue_dedupe (queue, partition, message_id, msg_offset, expires_at)
-            SELECT @queue, @partition, d.message_id, d.msg_offset, @expires
-            FROM unnest(@ids, @offsets) AS d(message_id, msg_offset)
-            ON CONFLICT (queue, partition, message_id) DO UPDATE
-            SET msg_offset = EXCLUDED.msg_offset, expires_at = EXCLUDED.expires_at
-            """, connection, transaction);
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("partition", partition);
-        command.Parameters.AddWithValue("expires", expiresAt);
-        command.Parameters.AddWithValue("ids", messages.Select(m => m.Id).ToArray());
-        command.Parameters.AddWithValue("offsets", messages.Select(m => m.Offset).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task PurgeExpiredDedupeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, int partition, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task PurgeExpiredDedupeAsync(string queue, int partition, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Expired rows are harmless (lookups filter on expires_at); deleting them at most once a minute per partition
         // keeps the table at about one window of ids without a DELETE per publish.
@@ -241,8 +224,8 @@ internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
         }
 
         _lastPurge[key] = now;
-        await using var command = new NpgsqlCommand(
-            "DELETE FROM orleanssync_queue_dedupe WHERE queue = @queue AND partition = @partition AND expires_at <= @now", connection, transaction);
+        await using var command = _dataSource.CreateCommand(
+            "DELETE FROM orleanssync_queue_dedupe WHERE queue = @queue AND partition = @partition AND expires_at <= @now");
         command.Parameters.AddWithValue("queue", queue);
         command.Parameters.AddWithValue("partition", partition);
         command.Parameters.AddWithValue("now", now);

@@ -1,6 +1,7 @@
-using Orleans.Concurrency;
-
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace OrleansSync.Queues;
 
@@ -12,7 +13,7 @@ namespace OrleansSync.Queues;
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
-internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvider time) : Grain, IQueueBrokerGrain
+internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvider time, ILogger<QueueBrokerGrain> logger) : Grain, IQueueBrokerGrain
 {
     private const int MaxCachedQueues = 10_000;
     private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
 
         // Waits are sliced so the consumer's lease is renewed (each loop heartbeats) and a rebalance is noticed.
         var slice = options.Value.ConsumerLease / 3;
+        var rebalanceSeen = false;
         while (true)
         {
             // A cancelled receive (the consumer stopped and may already have left) must not heartbeat again: that
@@ -50,18 +52,42 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
                 return [];
             }
 
-            var assignment = await groupGrain.Heartbeat(consumer);
+            // After waking for a rebalance, only look: that rebalance may be this consumer's own leave.
+            var assignment = rebalanceSeen ? await groupGrain.GetAssignment(consumer) : await groupGrain.Heartbeat(consumer);
+            if (assignment is null)
+            {
+                return [];
+            }
+
+            rebalanceSeen = false;
             var partitions = assignment.Partitions;
             var deliveries = new List<QueueDelivery>();
             if (partitions.Count > 0)
             {
                 var maxInFlight = (options.Value.MaxInFlightPerConsumer + partitions.Count - 1) / partitions.Count;
                 var start = _rotation++;
+                ExceptionDispatchInfo? failure = null;
                 for (var i = 0; i < partitions.Count && deliveries.Count < max; i++)
                 {
                     var partition = partitions[(start + i) % partitions.Count];
                     var grain = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, partition));
-                    deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                    try
+                    {
+                        deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                    }
+                    catch (Exception ex) when (ex is not ArgumentException)
+                    {
+                        // One partition failing (e.g. its silo just died) must not throw away what the others already
+                        // handed out: those would stay invisible until their visibility timeout and then arrive after
+                        // later messages of their key. The failed partition is asked again on the next call.
+                        LogPartitionReceiveFailed(ex, queue, group, partition, consumer);
+                        failure ??= ExceptionDispatchInfo.Capture(ex);
+                    }
+                }
+
+                if (deliveries.Count == 0)
+                {
+                    failure?.Throw();
                 }
             }
 
@@ -87,9 +113,14 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
                 continue;
             }
 
-            await Task.WhenAny(partitions.Select(p => GrainFactory
-                .GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p))
-                .WaitForMessages(consumer, waitFor, cancellationToken)));
+            // A rebalance may hand this consumer a partition it is not waiting on: wake for that too.
+            var rebalance = groupGrain.WaitForRebalance(assignment.Generation, waitFor, cancellationToken);
+            await Task.WhenAny(partitions
+                .Select(p => (Task)GrainFactory
+                    .GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p))
+                    .WaitForMessages(consumer, waitFor, cancellationToken))
+                .Append(rebalance));
+            rebalanceSeen = rebalance.IsCompletedSuccessfully && rebalance.Result > assignment.Generation;
         }
     }
 
@@ -188,6 +219,35 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
         return replayed;
     }
 
+    public async Task<IReadOnlyList<QueuePartitionPosition>> Seek(string queue, string group, int? partition, long offset)
+    {
+        QueueValidation.ValidateGroup(queue, group);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var partitions = await PartitionsOf(queue);
+        if (partition is { } only && (only < 0 || only >= partitions))
+        {
+            throw new ArgumentOutOfRangeException(nameof(partition), only, $"partition must be 0–{partitions - 1}.");
+        }
+
+        // The group exists from now on (listed in the queue's info) even if it never received.
+        await GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)).GetConsumers();
+        var positions = new List<QueuePartitionPosition>();
+        IEnumerable<int> targets = partition is { } single ? [single] : Enumerable.Range(0, partitions);
+        foreach (var p in targets)
+        {
+            var end = await GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(queue, p)).GetEnd();
+            if (partition is not null && offset > end)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset is beyond the end of partition {p} ({end}).");
+            }
+
+            var moved = await GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, p)).Seek(Math.Min(offset, end));
+            positions.Add(new QueuePartitionPosition(p, moved));
+        }
+
+        return positions;
+    }
+
     private async Task<IReadOnlyList<string>> GroupsFor(string queue, string? group, int max)
     {
         Naming.ResourceName.Validate(queue, nameof(queue));
@@ -234,4 +294,7 @@ internal sealed class QueueBrokerGrain(IOptions<QueueOptions> options, TimeProvi
         _partitions[queue] = partitions;
         return partitions;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group}: receive from partition {Partition} for consumer {Consumer} failed; answering what the other partitions handed out")]
+    private partial void LogPartitionReceiveFailed(Exception exception, string queue, string group, int partition, string consumer);
 }

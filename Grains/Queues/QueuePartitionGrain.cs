@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Orleans.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,8 +8,10 @@ namespace OrleansSync.Queues;
 /// <inheritdoc cref="IQueuePartitionGrain"/>
 /// <remarks>
 /// The end offset lives in memory and is re-read from the log on activation. A failed append may or may not have
-/// committed, so the grain deactivates and the next activation reads the truth back.
+/// committed, so the grain deactivates and the next activation reads the truth back. Reentrant: reads and dead-letter
+/// calls run while an append is written, and appends that arrive meanwhile are written together next (group commit).
 /// </remarks>
+[Reentrant]
 internal sealed partial class QueuePartitionGrain(
     IQueueLog log,
     IOptions<QueueOptions> options,
@@ -16,6 +19,13 @@ internal sealed partial class QueuePartitionGrain(
     ILogger<QueuePartitionGrain> logger) : Grain, IQueuePartitionGrain
 {
     private const int MaxRead = 1000;
+
+    /// <summary>Most messages and body bytes one group commit writes (a single larger append is written alone).</summary>
+    private const int MaxBatchMessages = 10_000;
+    private const long MaxBatchBytes = 16L * 1024 * 1024;
+
+    private readonly Queue<QueuePendingAppend> _pending = new();
+    private Task _writing = Task.CompletedTask;
     private string _queue = "";
     private int _partition;
     private long _end;
@@ -41,26 +51,21 @@ internal sealed partial class QueuePartitionGrain(
             return 0;
         }
 
-        IReadOnlyList<StoredQueueMessage> appended;
-        try
+        // Group commit: appends that arrive while one is being written wait for it and then go to the log together, in
+        // arrival order, in one transaction. The caller that finds no write in flight starts the next one.
+        var pending = new QueuePendingAppend(messages);
+        _pending.Enqueue(pending);
+        while (!pending.Completion.Task.IsCompleted)
         {
-            appended = await log.AppendAsync(_queue, _partition, _end, messages, time.GetUtcNow(), options.Value.DedupeWindow, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogAppendFailed(ex, _queue, _partition, _end);
-            this.DeactivateOnIdle();
-            throw;
+            if (_writing.IsCompleted)
+            {
+                _writing = WriteQueuedAsync();
+            }
+
+            await _writing;
         }
 
-        if (appended.Count == 0)
-        {
-            return 0;
-        }
-
-        _end = appended[^1].Offset + 1;
-        await PushAsync(appended);
-        return appended.Count;
+        return await pending.Completion.Task;
     }
 
     public async Task<QueuePartitionRead> Read(long fromOffset, int max)
@@ -95,6 +100,72 @@ internal sealed partial class QueuePartitionGrain(
 
     public Task<long> CountDeadLetters(string group) =>
         log.CountDeadLettersAsync(_queue, group, _partition, CancellationToken.None);
+
+    /// <summary>Appends the queued appends (up to the batch limits) in one log append; never throws: it settles each caller.</summary>
+    private async Task WriteQueuedAsync()
+    {
+        var batch = TakeBatch();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var messages = batch.Count == 1 ? batch[0].Messages : batch.SelectMany(p => p.Messages).ToList();
+        IReadOnlyList<StoredQueueMessage> appended;
+        try
+        {
+            appended = await log.AppendAsync(_queue, _partition, _end, messages, time.GetUtcNow(), options.Value.DedupeWindow, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogAppendFailed(ex, _queue, _partition, _end);
+            this.DeactivateOnIdle();
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        if (appended.Count > 0)
+        {
+            _end = appended[^1].Offset + 1;
+        }
+
+        // Each caller hears how many of its messages were stored (a duplicate id counts for the first caller only).
+        var stored = appended.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var pending in batch)
+        {
+            pending.Completion.TrySetResult(pending.Messages.Count(m => stored.Remove(m.Id!)));
+        }
+
+        if (appended.Count > 0)
+        {
+            await PushAsync(appended);
+        }
+    }
+
+    private List<QueuePendingAppend> TakeBatch()
+    {
+        var batch = new List<QueuePendingAppend>();
+        var count = 0;
+        long bytes = 0;
+        while (_pending.TryPeek(out var next))
+        {
+            var nextBytes = next.Messages.Sum(m => (long)m.Body.Length);
+            if (batch.Count > 0 && (count + next.Messages.Count > MaxBatchMessages || bytes + nextBytes > MaxBatchBytes))
+            {
+                break;
+            }
+
+            batch.Add(_pending.Dequeue());
+            count += next.Messages.Count;
+            bytes += nextBytes;
+        }
+
+        return batch;
+    }
 
     private async Task PushAsync(IReadOnlyList<StoredQueueMessage> appended)
     {

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using OrleansSync.Benchmarks.Hashing;
 using OrleansSync.Benchmarks.Locks;
 using OrleansSync.Benchmarks.Replication;
+using OrleansSync.Benchmarks.Queues;
 
 namespace OrleansSync.Benchmarks;
 
@@ -17,6 +18,7 @@ internal static class Program
         ["hashing-table"] = HashingTable.Run,
         ["locks"] = LockBenchmark.Run,
         ["crdt-convergence"] = CrdtConvergenceBenchmark.Run,
+        ["queues"] = QueueBenchmark.Run,
     };
 
     private static int Main(string[] args)

@@ -24,6 +24,7 @@ internal static class QueueEndpoints
         endpoints.MapGet("/v1/queues/{queue}", GetInfoAsync);
         endpoints.MapGet("/v1/queues/{queue}/dead-letters", GetDeadLettersAsync);
         endpoints.MapPost("/v1/queues/{queue}/dead-letters/replay", ReplayAsync);
+        endpoints.MapPost("/v1/queues/{queue}/groups/{group}/seek", SeekAsync);
         return endpoints;
     }
 
@@ -174,6 +175,36 @@ internal static class QueueEndpoints
 
         var replayed = await Broker(grains).ReplayDeadLetters(name, body?.Group, count).ConfigureAwait(false);
         return Results.Ok(new ReplayResponse(replayed));
+    }
+
+    private static async Task<IResult> SeekAsync(string queue, string group, SeekBody? body, IGrainFactory grains)
+    {
+        if (!TryReadNames(queue, group, out var queueName, out var groupName, out var problem))
+        {
+            return problem!;
+        }
+
+        if (body?.Offset is not { } offset || offset < 0)
+        {
+            return ApiProblem.Invalid("offset", "offset is required and must be 0 or more.");
+        }
+
+        if (body.Partition is < 0)
+        {
+            return ApiProblem.Invalid("partition", "partition must be 0 or more.");
+        }
+
+        try
+        {
+            var positions = await Broker(grains).Seek(queueName, groupName, body.Partition, offset).ConfigureAwait(false);
+            return Results.Ok(new SeekResponse(positions));
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // Only the cluster knows the partition count and each partition's end.
+            var field = ex.ParamName ?? (ex.Message.StartsWith("partition", StringComparison.Ordinal) ? "partition" : "offset");
+            return ApiProblem.Invalid(field, Detail(ex));
+        }
     }
 
     private static bool TryReadNames(string queue, string group, out string queueName, out string groupName, out IResult? problem)

@@ -28,6 +28,41 @@ public sealed class DeliveryBookTests
     }
 
     [Fact]
+    public void Seek_back_hands_out_again_from_the_offset_with_fresh_counts_and_forgets_unsettled_deliveries()
+    {
+        var book = NewBook();
+        book.Claim("c1", 1);
+        var receipts = Enumerable.Range(0, 4).Select(o => book.Deliver(Partition, o, "c1", Visibility)).ToList();
+        Assert.True(book.Ack(receipts[0]));
+        Assert.True(book.Ack(receipts[2]));
+
+        book.Seek(1);
+
+        Assert.Equal(1, book.CommittedOffset);
+        Assert.Equal(1, book.NextOffset);
+        Assert.Equal(0, book.InFlightCount);
+        Assert.Equal(0, book.SettledAboveCommitted);
+        Assert.Empty(book.RedeliverableOffsets(10));
+        Assert.Equal(new QueueReceipt(Partition, 1, 1), book.Deliver(Partition, 1, "c1", Visibility));
+        Assert.Throws<ArgumentOutOfRangeException>(() => book.Seek(-1));
+    }
+
+    [Fact]
+    public void Seek_forward_settles_everything_below_the_offset()
+    {
+        var book = NewBook();
+        book.Claim("c1", 1);
+        book.Deliver(Partition, 0, "c1", Visibility);
+
+        book.Seek(10);
+
+        Assert.Equal(10, book.CommittedOffset);
+        Assert.Equal(10, book.NextOffset);
+        Assert.Equal(0, book.InFlightCount);
+        Assert.Throws<InvalidOperationException>(() => book.Deliver(Partition, 0, "c1", Visibility));
+    }
+
+    [Fact]
     public void An_ack_above_a_gap_waits_for_the_gap_before_the_committed_offset_moves()
     {
         var book = NewBook();

@@ -314,5 +314,45 @@ public sealed class QueueClusterTests(QueueClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Seek_to_zero_replays_every_partition_of_one_group_and_leaves_other_groups_alone()
+    {
+        var queue = NewName("replay");
+        var queues = fixture.Queues;
+        var ids = Enumerable.Range(0, 40).Select(i => $"m{i}").ToList();
+        await queues.PublishAsync(queue, ids.Select((id, i) => new QueueMessage(id, $"k{i % 8}", [(byte)i])).ToList());
+        foreach (var group in (string[])["a", "b"])
+        {
+            var all = await ReceiveAllAsync(queues, queue, group, ids.Count);
+            Assert.Equal(ids.Count, await queues.AckAsync(queue, group, all.Select(d => d.Receipt)));
+        }
+
+        var positions = await queues.SeekAsync(queue, "a", 0);
+
+        Assert.Equal([0, 1, 2, 3], positions.Select(p => p.Partition));
+        Assert.All(positions, p => Assert.Equal(0, p.Offset));
+        var replayed = await ReceiveAllAsync(queues, queue, "a", ids.Count);
+        Assert.Equal(ids.Order(), replayed.Select(d => d.Id).Order());
+        Assert.All(replayed, d => Assert.Equal(1, d.DeliveryCount));
+        Assert.Empty(await queues.ReceiveAsync(queue, "b", "b-c", 100));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => queues.SeekAsync(queue, "a", 1000, partition: 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => queues.SeekAsync(queue, "a", 0, partition: 4));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => queues.SeekAsync(queue, "a", -1));
+    }
+
+    private static async Task<List<QueueDelivery>> ReceiveAllAsync(Client.Queues.IQueueService queues, string queue, string group, int count)
+    {
+        var received = new List<QueueDelivery>();
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                received.AddRange(await queues.ReceiveAsync(queue, group, $"{group}-c", 100, TimeSpan.FromSeconds(1)));
+                return received.Count >= count;
+            },
+            Deadline,
+            $"group {group} receives {count} messages");
+        return received;
+    }
+
     private static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 }

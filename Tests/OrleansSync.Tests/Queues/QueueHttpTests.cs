@@ -124,6 +124,34 @@ public sealed class QueueHttpTests(QueueSiloFixture silo) : IClassFixture<QueueS
         Assert.Equal(1, info["depth"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task Seek_replays_one_partition_of_a_group_from_an_offset()
+    {
+        var queue = NewName("seek");
+        var messages = new JsonArray();
+        for (var i = 0; i < 3; i++)
+        {
+            messages.Add(new JsonObject { ["id"] = $"m{i}", ["key"] = "k", ["body"] = i });
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync($"/v1/queues/{queue}/messages", new JsonObject { ["messages"] = messages })).StatusCode);
+        var first = (await ReadAsync(await PostAsync($"/v1/queues/{queue}/groups/g/receive", new JsonObject { ["consumer"] = "c", ["max"] = 10, ["waitMs"] = 5000 })))["messages"]!.AsArray();
+        Assert.Equal(3, first.Count);
+        var partition = first[0]!["partition"]!.GetValue<int>();
+        var receipts = new JsonArray(first.Select(m => (JsonNode)m!["receipt"]!.GetValue<string>()).ToArray());
+        Assert.Equal(3, (await ReadAsync(await PostAsync($"/v1/queues/{queue}/groups/g/ack", new JsonObject { ["receipts"] = receipts })))["acked"]!.GetValue<int>());
+
+        var seek = await PostAsync($"/v1/queues/{queue}/groups/g/seek", new JsonObject { ["partition"] = partition, ["offset"] = 1 });
+        Assert.Equal(HttpStatusCode.OK, seek.StatusCode);
+        var position = Assert.Single((await ReadAsync(seek))["partitions"]!.AsArray())!;
+        Assert.Equal(partition, position["partition"]!.GetValue<int>());
+        Assert.Equal(1, position["offset"]!.GetValue<long>());
+
+        var again = (await ReadAsync(await PostAsync($"/v1/queues/{queue}/groups/g/receive", new JsonObject { ["consumer"] = "c", ["max"] = 10, ["waitMs"] = 5000 })))["messages"]!.AsArray();
+        Assert.Equal(["m1", "m2"], again.Select(m => m!["id"]!.GetValue<string>()));
+        Assert.All(again, m => Assert.Equal(1, m!["deliveryCount"]!.GetValue<int>()));
+    }
+
     [Theory]
     [InlineData("/v1/queues/bad%20name/messages", """{"messages":[{"body":1}]}""", 400, "queue")]
     [InlineData("/v1/queues/q/messages", """{"messages":[]}""", 400, "messages")]
@@ -137,6 +165,12 @@ public sealed class QueueHttpTests(QueueSiloFixture silo) : IClassFixture<QueueS
     [InlineData("/v1/queues/q/groups/g/ack", """{"receipts":["1-2"]}""", 400, "receipts")]
     [InlineData("/v1/queues/q/groups/g/ack", """{"receipts":[]}""", 400, "receipts")]
     [InlineData("/v1/queues/q/groups/g/nack", """{"receipts":["x"],"requeue":true}""", 400, "receipts")]
+    [InlineData("/v1/queues/q/groups/g/seek", """{"partition":0}""", 400, "offset")]
+    [InlineData("/v1/queues/q/groups/g/seek", """{"offset":-1}""", 400, "offset")]
+    [InlineData("/v1/queues/q/groups/g/seek", """{"offset":0,"partition":-1}""", 400, "partition")]
+    [InlineData("/v1/queues/q/groups/g/seek", """{"offset":0,"partition":4}""", 400, "partition")]
+    [InlineData("/v1/queues/q/groups/g/seek", """{"offset":1000000,"partition":0}""", 400, "offset")]
+    [InlineData("/v1/queues/q/groups/bad%20group/seek", """{"offset":0}""", 400, "group")]
     public async Task Bad_input_answers_a_problem_naming_the_field(string path, string json, int status, string field)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
