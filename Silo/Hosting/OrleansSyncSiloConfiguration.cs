@@ -31,6 +31,7 @@ internal static class OrleansSyncSiloConfiguration
                     o.ConnectionString = options.ConnectionString;
                 });
                 silo.Services.AddOrleansSyncPostgresQueueLog(options.ConnectionString!);
+                silo.Services.AddOrleansSyncPostgresReplicaStore(options.ConnectionString!);
                 break;
             default:
                 silo.AddMemoryGrainStorage(ProviderNames.GrainStorage);
