@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using OrleansSync.Benchmarks.Hashing;
 using OrleansSync.Benchmarks.Locks;
+using OrleansSync.Benchmarks.Replication;
 
 namespace OrleansSync.Benchmarks;
 
@@ -15,6 +16,7 @@ internal static class Program
     {
         ["hashing-table"] = HashingTable.Run,
         ["locks"] = LockBenchmark.Run,
+        ["replicas"] = ReplicaBenchmark.Run,
     };
 
     private static int Main(string[] args)

@@ -86,25 +86,29 @@ internal sealed partial class PrimaryRole
     /// <summary>Orders, stores and replicates one write; answers once <paramref name="write"/> copies hold it.</summary>
     public async Task<ReplicaCopyWriteOutcome> WriteAsync(string key, byte[]? value, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken)
     {
-        if (!_inFlightKeys.TryGetValue(key, out var current))
+        if (expectedVersion is { } expected)
         {
-            var stored = await _store.ReadAsync(_host.Group, _host.Index, key, cancellationToken);
-            if (!_inFlightKeys.TryGetValue(key, out current))
+            // Only a conditional write needs the key's current version: the newest in-flight write of the key, else the store.
+            if (!_inFlightKeys.TryGetValue(key, out var current))
             {
-                current = stored is null ? (0, true) : (stored.Version, stored.Deleted);
+                var stored = await _store.ReadAsync(_host.Group, _host.Index, key, cancellationToken);
+                if (!_inFlightKeys.TryGetValue(key, out current))
+                {
+                    current = stored is null ? (0, true) : (stored.Version, stored.Deleted);
+                }
+            }
+
+            // A deleted or never-written key "does not exist": its version for conditions is 0.
+            var conditionVersion = current.Deleted ? 0 : current.Version;
+            if (expected != conditionVersion)
+            {
+                return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Conflict, conditionVersion, 0);
             }
         }
 
         if (Deposed)
         {
             return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
-        }
-
-        // A deleted or never-written key "does not exist": its version for conditions is 0.
-        var conditionVersion = current.Deleted ? 0 : current.Version;
-        if (expectedVersion is { } expected && expected != conditionVersion)
-        {
-            return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Conflict, conditionVersion, 0);
         }
 
         var change = new ReplicaChange(key, value, ++_assigned, Epoch, value is null);
