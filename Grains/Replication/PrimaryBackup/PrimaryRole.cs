@@ -5,8 +5,9 @@ namespace OrleansSync.Replication.PrimaryBackup;
 
 /// <summary>
 /// The primary's work for one epoch, running on its copy grain's scheduler: orders writes (group-wide versions),
-/// stores them locally in version order (batched), streams them to each backup in version order (one pump per backup,
-/// batched), counts acknowledgements, tracks the majority-committed version and publishes committed changes on the
+/// stores them locally in version order (batched) while streaming them to each backup in version order (one pump per
+/// backup, batched; a backup may store a write before the primary does), counts acknowledgements (the primary's own
+/// durable write is always one of them), tracks the majority-committed version and publishes committed changes on the
 /// change feed. <see cref="Depose"/> ends all of it; writes still waiting then fail.
 /// </summary>
 internal sealed partial class PrimaryRole
@@ -116,7 +117,12 @@ internal sealed partial class PrimaryRole
         var pending = new PendingWrite(change, Needed(write));
         _unstored.Enqueue(pending);
         _waiting[change.Version] = pending;
+        _recent.Add(change);
         _storeSignal.Set();
+        foreach (var backup in _backups)
+        {
+            backup.Signal.Set();
+        }
 
         try
         {
@@ -132,8 +138,9 @@ internal sealed partial class PrimaryRole
     /// <summary>Committed changes after <paramref name="afterVersion"/> from the local store (compacted: latest per key).</summary>
     public async Task<ReplicaChangePage> ReadChangesAsync(long afterVersion, int max)
     {
+        // Backups may hold committed writes this copy has not stored yet: the page ends at what both allow.
         var committed = Committed;
-        var changes = await _store.ReadRangeAsync(_host.Group, _host.Index, afterVersion, committed, max, CancellationToken.None);
+        var changes = await _store.ReadRangeAsync(_host.Group, _host.Index, afterVersion, Math.Min(committed, _durable), max, CancellationToken.None);
         return new ReplicaChangePage(changes, committed);
     }
 
@@ -187,7 +194,6 @@ internal sealed partial class PrimaryRole
             }
 
             _durable = changes[^1].Version;
-            _recent.AddRange(changes);
             foreach (var pending in batch)
             {
                 if (_inFlightKeys.TryGetValue(pending.Change.Key, out var inFlight) && inFlight.Version == pending.Change.Version)
@@ -195,14 +201,14 @@ internal sealed partial class PrimaryRole
                     _inFlightKeys.Remove(pending.Change.Key);
                 }
 
-                Ack(pending.Change.Version);
+                if (_waiting.TryGetValue(pending.Change.Version, out var waiting) && waiting.AckLocal())
+                {
+                    _waiting.Remove(pending.Change.Version);
+                }
             }
 
             RecomputeCommitted();
-            foreach (var backup in _backups)
-            {
-                backup.Signal.Set();
-            }
+            TrimRecent();
         }
     }
 
@@ -224,7 +230,7 @@ internal sealed partial class PrimaryRole
                 {
                     await SyncAsync(backup);
                 }
-                else if (backup.Confirmed < _durable || (!backup.Consistent && backup.Confirmed >= backup.ConsistentFrom))
+                else if (backup.Confirmed < _assigned || (!backup.Consistent && backup.Confirmed >= backup.ConsistentFrom))
                 {
                     await SendAsync(backup);
                 }
@@ -277,7 +283,7 @@ internal sealed partial class PrimaryRole
         // of an older epoch that we never had: it starts over from a full copy.
         var prefix = state.SyncedEpoch == Epoch
             || (state.Consistent && state.SyncedEpoch == _electionSyncedEpoch && state.High <= _electionHigh);
-        if (prefix && state.High <= _durable)
+        if (prefix && state.High <= _assigned)
         {
             backup.Confirmed = state.High;
             backup.Consistent = state.Consistent;
@@ -310,10 +316,10 @@ internal sealed partial class PrimaryRole
         long through;
         bool consistent;
         var after = backup.Confirmed;
-        var recentStart = _recent.Count == 0 ? _durable + 1 : _recent[0].Version;
+        var recentStart = _recent.Count == 0 ? _assigned + 1 : _recent[0].Version;
         if (after + 1 >= recentStart)
         {
-            // Contiguous writes from memory: after them the backup equals us at 'through'.
+            // Contiguous writes from memory (stored here or not yet): after them the backup equals us at 'through'.
             var from = (int)(after + 1 - recentStart);
             var count = Math.Min(MaxBatch, _recent.Count - from);
             changes = count > 0 ? _recent.GetRange(from, count) : [];
@@ -322,7 +328,7 @@ internal sealed partial class PrimaryRole
         }
         else
         {
-            // Too far behind for memory: compacted pages (latest write per key) from the store. Keys overwritten while
+            // Too far behind for memory: compacted pages (latest write per key) from the store, up to what it holds. Keys overwritten while
             // the pages are read are missing until the contiguous part, so consistency waits for that.
             var target = _durable;
             changes = await _store.ReadRangeAsync(_host.Group, _host.Index, after, target, MaxBatch, _stop.Token);
@@ -352,19 +358,14 @@ internal sealed partial class PrimaryRole
         backup.Consistent = consistent;
         foreach (var version in _waiting.Keys.Where(v => v > after && v <= through).ToList())
         {
-            Ack(version);
+            if (_waiting[version].AckBackup())
+            {
+                _waiting.Remove(version);
+            }
         }
 
         RecomputeCommitted();
         TrimRecent();
-    }
-
-    private void Ack(long version)
-    {
-        if (_waiting.TryGetValue(version, out var pending) && pending.Ack())
-        {
-            _waiting.Remove(version);
-        }
     }
 
     private void RecomputeCommitted()
@@ -388,10 +389,11 @@ internal sealed partial class PrimaryRole
 
     private void TrimRecent()
     {
-        // Keep what a backup or the feed still needs from memory, and at most MaxRecent writes; older ones come from the store.
+        // Keep what a backup or the feed still needs from memory, and at most MaxRecent writes; older ones come from the
+        // store. Writes not yet stored here always stay.
         var needed = Math.Min(_published, _backups.Length == 0 ? _durable : _backups.Min(b => b.Confirmed));
         var drop = 0;
-        while (drop < _recent.Count && (_recent[drop].Version <= needed || _recent.Count - drop > MaxRecent))
+        while (drop < _recent.Count && _recent[drop].Version <= _durable && (_recent[drop].Version <= needed || _recent.Count - drop > MaxRecent))
         {
             drop++;
         }
@@ -420,7 +422,7 @@ internal sealed partial class PrimaryRole
                 continue;
             }
 
-            var recentStart = _recent.Count == 0 ? _durable + 1 : _recent[0].Version;
+            var recentStart = _recent.Count == 0 ? _assigned + 1 : _recent[0].Version;
             if (_published + 1 < recentStart)
             {
                 // No longer in memory: subscribers find the gap by version and read it from the primary.
