@@ -6,6 +6,7 @@ using OrleansSync.Client;
 using OrleansSync.Client.Locks;
 using OrleansSync.Client.Queues;
 using OrleansSync.Client.Hashing;
+using OrleansSync.Client.Replication;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +17,7 @@ public static class OrleansSyncClientServiceCollectionExtensions
 
     /// <summary>
     /// Adds an Orleans client connected to the OrleansSync cluster, plus the typed OrleansSync services
-    /// (<see cref="IQueueService"/>).
+    /// (<see cref="IQueueService"/>, <see cref="IReplicaService"/>).
     /// The client connects when the host starts, retrying with bounded back-off
     /// (<see cref="OrleansSyncClientOptions.ConnectAttempts"/>); when every attempt fails, host start-up throws
     /// <see cref="OrleansSyncConnectionException"/>.
@@ -62,6 +63,7 @@ public static class OrleansSyncClientServiceCollectionExtensions
 
         services.AddOrleansSyncLockServices();
         services.AddOrleansSyncQueueServices();
+        services.AddOrleansSyncReplicaServices();
         return services;
     }
 
@@ -100,6 +102,21 @@ public static class OrleansSyncClientServiceCollectionExtensions
         services.TryAddSingleton<ISemaphoreService, SemaphoreService>();
         services.TryAddSingleton<IReaderWriterLockService, ReaderWriterLockService>();
         services.TryAddSingleton<IElectionService, ElectionService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="IReplicaService"/> on top of an <see cref="IClusterClient"/> already in <paramref name="services"/>
+    /// (<see cref="AddOrleansSyncClient"/> calls it; call it directly inside a silo or with your own Orleans client, which
+    /// needs the memory stream provider <see cref="ProviderNames.Streams"/> for <see cref="IReplicaService.WatchAsync"/>).
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static IServiceCollection AddOrleansSyncReplicaServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IReplicaService>(sp => new ReplicaService(sp.GetRequiredService<IClusterClient>()));
         return services;
     }
 }

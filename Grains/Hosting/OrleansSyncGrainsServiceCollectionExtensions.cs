@@ -5,6 +5,7 @@ using Orleans.Hosting;
 using OrleansSync.Hashing;
 using OrleansSync.Hosting;
 using OrleansSync.Queues;
+using OrleansSync.Replication;
 using OrleansSync.Replication.MultiPrimary;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,8 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the silo-side services of every OrleansSync capability (locks, queues, replication, hashing).
-    /// Queues keep their log in memory unless <see cref="AddOrleansSyncPostgresQueueLog"/> was called first.
+    /// Queues keep their log in memory unless <see cref="AddOrleansSyncPostgresQueueLog"/> was called first; replica copies
+    /// keep their data in memory unless <see cref="AddOrleansSyncPostgresReplicaStore"/> was called first.
     /// Safe to call more than once.
     /// </summary>
     /// <param name="services">The silo's service collection.</param>
@@ -35,6 +37,10 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         services.AddOptions<QueueOptions>();
         services.TryAddSingleton<IQueueLog, MemoryQueueLog>();
         services.AddMultiPrimaryCopies();
+
+        // Replication: copies on distinct silos by the ring's preference list; copy data in memory unless Postgres was chosen.
+        services.AddPlacementDirector<ReplicaCopyPlacement, ReplicaCopyPlacementDirector>();
+        services.TryAddSingleton<IReplicaStore, MemoryReplicaStore>();
 
         // Hashing: ring placement, and optional migration of ring-placed grains after membership changes.
         services.AddPlacementDirector<ConsistentHashPlacement, ConsistentHashPlacementDirector>();
@@ -60,6 +66,24 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         services.RemoveAll<IQueueLog>();
         services.AddSingleton<IQueueLog>(_ => new PostgresQueueLog(connectionString));
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps the data of replica-group copies in PostgreSQL (tables of migration <c>0006_replication.sql</c>) instead of
+    /// silo memory. Call before <see cref="AddOrleansSyncGrains"/>.
+    /// </summary>
+    /// <param name="services">The silo's service collection.</param>
+    /// <param name="connectionString">Npgsql connection string of the OrleansSync database.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is null or empty.</exception>
+    public static IServiceCollection AddOrleansSyncPostgresReplicaStore(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        services.RemoveAll<IReplicaStore>();
+        services.AddSingleton<IReplicaStore>(_ => new PostgresReplicaStore(connectionString));
         return services;
     }
 }

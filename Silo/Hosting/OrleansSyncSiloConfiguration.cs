@@ -32,6 +32,7 @@ internal static class OrleansSyncSiloConfiguration
                 });
                 silo.Services.AddOrleansSyncPostgresQueueLog(options.ConnectionString!);
                 silo.Services.AddOrleansSyncPostgresCopyStore(options.ConnectionString!);
+                silo.Services.AddOrleansSyncPostgresReplicaStore(options.ConnectionString!);
                 break;
             default:
                 silo.AddMemoryGrainStorage(ProviderNames.GrainStorage);

@@ -4,6 +4,7 @@ using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Api.Cluster;
 using OrleansSync.Silo.Api.Locks;
 using OrleansSync.Silo.Api.Queues;
+using OrleansSync.Silo.Api.Replicas;
 using OrleansSync.Silo.Api.Rings;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
@@ -51,6 +52,7 @@ internal static class SiloHost
         app.MapLeaseEndpoints();
         app.MapQueueEndpoints();
         app.MapRingEndpoints();
+        app.MapReplicaEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;

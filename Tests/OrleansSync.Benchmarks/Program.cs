@@ -19,6 +19,7 @@ internal static class Program
         ["locks"] = LockBenchmark.Run,
         ["crdt-convergence"] = CrdtConvergenceBenchmark.Run,
         ["queues"] = QueueBenchmark.Run,
+        ["replicas"] = ReplicaBenchmark.Run,
     };
 
     private static int Main(string[] args)

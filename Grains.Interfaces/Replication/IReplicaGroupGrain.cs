@@ -1,0 +1,52 @@
+namespace OrleansSync.Replication;
+
+/// <summary>
+/// A replica group (key = group name): persists mode, replica count, epoch and primary, and routes every operation. In
+/// primary-backup mode writes and primary reads go to the primary copy of the current epoch; when that copy is
+/// unreachable or was re-activated (its silo died), the group fails over first: the epoch rises, a majority of copies
+/// promise to refuse older epochs, and the copy with the highest (epoch, version) becomes primary.
+/// </summary>
+[Alias("OrleansSync.Replication.IReplicaGroupGrain")]
+public interface IReplicaGroupGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Creates the group with <paramref name="replicas"/> copies (epoch 1, copy 0 primary). Configuring again with the
+    /// same mode and count changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">Replicas outside 1..7, an undefined mode, or a different mode/count than the group has.</exception>
+    [Alias("Configure")]
+    Task<ReplicaGroupStatus> Configure(ReplicationMode mode, int replicas, CancellationToken cancellationToken = default);
+
+    /// <summary>The group's status, asking every copy (a copy that does not answer is reported unreachable).</summary>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    [Alias("GetStatus")]
+    Task<ReplicaGroupStatus> GetStatus(CancellationToken cancellationToken = default);
+
+    /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">At most <see cref="ReplicaLimits.MaxValueBytes"/> bytes.</param>
+    /// <param name="write">How many copies must hold it before the answer.</param>
+    /// <param name="expectedVersion">Null: unconditional. Otherwise the key's current version (0 = must not exist).</param>
+    /// <param name="cancellationToken">Cancels the wait (the write may still happen).</param>
+    /// <exception cref="ReplicaVersionConflictException">The key's version is not <paramref name="expectedVersion"/>.</exception>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    /// <exception cref="ReplicaUnavailableException">Not enough copies held it in time.</exception>
+    [Alias("Set")]
+    Task<ReplicaWriteResult> Set(string key, byte[] value, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes <paramref name="key"/> (a tombstone with a version, so copies and the change feed see it).</summary>
+    /// <inheritdoc cref="Set"/>
+    [Alias("Delete")]
+    Task<ReplicaWriteResult> Delete(string key, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads <paramref name="key"/> with the given consistency.</summary>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    /// <exception cref="ReplicaUnavailableException">No copy (any) or no majority answered.</exception>
+    [Alias("Get")]
+    Task<ReplicaReadResult> Get(string key, ReadConsistency read, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="max"/> changes with version above <paramref name="afterVersion"/>, committed on a majority, in version order.</summary>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    [Alias("ReadChanges")]
+    Task<ReplicaChangePage> ReadChanges(long afterVersion, int max, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,16 @@
+namespace OrleansSync.Replication;
+
+/// <summary>
+/// The change feed of a replica group: provider <see cref="ProviderNames.Streams"/>, one stream per group, carrying
+/// <see cref="ReplicaChangeBatch"/> events. The primary publishes each change once a majority of copies hold it, in version
+/// order; a subscriber that misses events (stream events are not durable) fills the gap with
+/// <see cref="IReplicaGroupGrain.ReadChanges"/>, which is what the client's <c>WatchAsync</c> does.
+/// </summary>
+public static class ReplicaFeedStream
+{
+    /// <summary>The stream namespace.</summary>
+    public const string Namespace = "orleanssync.replica-feed";
+
+    /// <summary>The stream key of <paramref name="group"/> within <see cref="Namespace"/>: the group name itself.</summary>
+    public static string Key(string group) => group;
+}

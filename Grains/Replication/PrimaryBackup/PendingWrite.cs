@@ -1,0 +1,36 @@
+namespace OrleansSync.Replication.PrimaryBackup;
+
+/// <summary>
+/// A write the primary ordered and is waiting to see held by <see cref="Needed"/> copies, the primary always among them
+/// (so a read at the primary sees every acknowledged write).
+/// </summary>
+internal sealed class PendingWrite(ReplicaChange change, int needed)
+{
+    private bool _local;
+    private int _backups;
+
+    public ReplicaChange Change { get; } = change;
+
+    public int Needed { get; } = needed;
+
+    /// <summary>Copies known to hold it durably.</summary>
+    public int Acks => (_local ? 1 : 0) + _backups;
+
+    public TaskCompletionSource<ReplicaWriteStatus> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The primary stored it; true when that completed the write.</summary>
+    public bool AckLocal()
+    {
+        _local = true;
+        return TryComplete();
+    }
+
+    /// <summary>One more backup stored it; true when that completed the write.</summary>
+    public bool AckBackup()
+    {
+        _backups++;
+        return TryComplete();
+    }
+
+    private bool TryComplete() => _local && Acks >= Needed && Done.TrySetResult(ReplicaWriteStatus.Ok);
+}

@@ -1,0 +1,471 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace OrleansSync.Replication.PrimaryBackup;
+
+/// <summary>
+/// The primary's work for one epoch, running on its copy grain's scheduler: orders writes (group-wide versions),
+/// stores them locally in version order (batched) while streaming them to each backup in version order (one pump per
+/// backup, batched; a backup may store a write before the primary does), counts acknowledgements (the primary's own
+/// durable write is always one of them), tracks the majority-committed version and publishes committed changes on the
+/// change feed. <see cref="Depose"/> ends all of it; writes still waiting then fail.
+/// </summary>
+internal sealed partial class PrimaryRole
+{
+    /// <summary>How long a write waits for its acknowledgements; under the 30 s Orleans call timeout.</summary>
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(10);
+
+    private const int MaxBatch = 512;
+    private const int MaxRecent = 50_000;
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ReplicaCopyGrain _host;
+    private readonly IReplicaStore _store;
+    private readonly IAsyncStream<ReplicaChangeBatch> _feed;
+    private readonly ILogger _logger;
+    private readonly long _electionSyncedEpoch;
+    private readonly long _electionHigh;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Queue<PendingWrite> _unstored = new();
+    private readonly Dictionary<long, PendingWrite> _waiting = [];
+    private readonly Dictionary<string, (long Version, bool Deleted)> _inFlightKeys = new(StringComparer.Ordinal);
+    private readonly List<ReplicaChange> _recent = [];
+    private readonly AsyncSignal _storeSignal = new();
+    private readonly AsyncSignal _publishSignal = new();
+    private readonly BackupLink[] _backups;
+    private long _assigned;
+    private long _durable;
+    private long _published;
+
+    public PrimaryRole(
+        ReplicaCopyGrain host, IReplicaStore store, IAsyncStream<ReplicaChangeBatch> feed, ILogger logger,
+        long epoch, int replicas, long electionSyncedEpoch, long electionHigh, IReadOnlyList<BackupLink> backups)
+    {
+        _host = host;
+        _store = store;
+        _feed = feed;
+        _logger = logger;
+        Epoch = epoch;
+        Replicas = replicas;
+        _electionSyncedEpoch = electionSyncedEpoch;
+        _electionHigh = electionHigh;
+        _assigned = electionHigh;
+        _durable = electionHigh;
+        _published = electionHigh;
+        _backups = [.. backups];
+    }
+
+    public long Epoch { get; }
+
+    public int Replicas { get; }
+
+    public bool Deposed { get; private set; }
+
+    /// <summary>The highest version durable on a majority of copies (never decreases).</summary>
+    public long Committed { get; private set; }
+
+    /// <summary>Copies that must hold a write for each consistency.</summary>
+    public int Needed(WriteConsistency write) => write switch
+    {
+        WriteConsistency.One => 1,
+        WriteConsistency.All => Replicas,
+        _ => (Replicas / 2) + 1,
+    };
+
+    public void Start()
+    {
+        _ = RunStoreAsync();
+        _ = RunPublishAsync();
+        foreach (var backup in _backups)
+        {
+            _ = RunBackupAsync(backup);
+        }
+
+        RecomputeCommitted();
+    }
+
+    /// <summary>Orders, stores and replicates one write; answers once <paramref name="write"/> copies hold it.</summary>
+    public async Task<ReplicaCopyWriteOutcome> WriteAsync(string key, byte[]? value, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        if (expectedVersion is { } expected)
+        {
+            // Only a conditional write needs the key's current version: the newest in-flight write of the key, else the store.
+            if (!_inFlightKeys.TryGetValue(key, out var current))
+            {
+                var stored = await _store.ReadAsync(_host.Group, _host.Index, key, cancellationToken);
+                if (!_inFlightKeys.TryGetValue(key, out current))
+                {
+                    current = stored is null ? (0, true) : (stored.Version, stored.Deleted);
+                }
+            }
+
+            // A deleted or never-written key "does not exist": its version for conditions is 0.
+            var conditionVersion = current.Deleted ? 0 : current.Version;
+            if (expected != conditionVersion)
+            {
+                return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Conflict, conditionVersion, 0);
+            }
+        }
+
+        if (Deposed)
+        {
+            return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
+        }
+
+        var change = new ReplicaChange(key, value, ++_assigned, Epoch, value is null);
+        _inFlightKeys[key] = (change.Version, change.Deleted);
+        var pending = new PendingWrite(change, Needed(write));
+        _unstored.Enqueue(pending);
+        _waiting[change.Version] = pending;
+        _recent.Add(change);
+        _storeSignal.Set();
+        foreach (var backup in _backups)
+        {
+            backup.Signal.Set();
+        }
+
+        try
+        {
+            var status = await pending.Done.Task.WaitAsync(AckTimeout, cancellationToken);
+            return new ReplicaCopyWriteOutcome(status, change.Version, pending.Acks);
+        }
+        catch (TimeoutException)
+        {
+            return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, change.Version, pending.Acks);
+        }
+    }
+
+    /// <summary>Committed changes after <paramref name="afterVersion"/> from the local store (compacted: latest per key).</summary>
+    public async Task<ReplicaChangePage> ReadChangesAsync(long afterVersion, int max)
+    {
+        // Backups may hold committed writes this copy has not stored yet: the page ends at what both allow.
+        var committed = Committed;
+        var changes = await _store.ReadRangeAsync(_host.Group, _host.Index, afterVersion, Math.Min(committed, _durable), max, CancellationToken.None);
+        return new ReplicaChangePage(changes, committed);
+    }
+
+    /// <summary>Stops everything; writes not yet acknowledged fail (they may or may not survive).</summary>
+    public void Depose()
+    {
+        if (Deposed)
+        {
+            return;
+        }
+
+        Deposed = true;
+        _stop.Cancel();
+        foreach (var pending in _waiting.Values)
+        {
+            pending.Done.TrySetResult(ReplicaWriteStatus.Unavailable);
+        }
+
+        _waiting.Clear();
+        _unstored.Clear();
+    }
+
+    private async Task RunStoreAsync()
+    {
+        while (!Deposed)
+        {
+            if (_unstored.Count == 0)
+            {
+                try
+                {
+                    await _storeSignal.WaitAsync(_stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var batch = new List<PendingWrite>(Math.Min(_unstored.Count, MaxBatch));
+            while (batch.Count < MaxBatch && _unstored.TryDequeue(out var next))
+            {
+                batch.Add(next);
+            }
+
+            var changes = batch.ConvertAll(p => p.Change);
+            if (!await _host.StoreOwnAsync(this, changes))
+            {
+                return;
+            }
+
+            _durable = changes[^1].Version;
+            foreach (var pending in batch)
+            {
+                if (_inFlightKeys.TryGetValue(pending.Change.Key, out var inFlight) && inFlight.Version == pending.Change.Version)
+                {
+                    _inFlightKeys.Remove(pending.Change.Key);
+                }
+
+                if (_waiting.TryGetValue(pending.Change.Version, out var waiting) && waiting.AckLocal())
+                {
+                    _waiting.Remove(pending.Change.Version);
+                }
+            }
+
+            RecomputeCommitted();
+            TrimRecent();
+        }
+    }
+
+    /// <summary>Called by the host when the local store failed: the copy cannot go on as primary.</summary>
+    public void OnStoreFailed(Exception exception)
+    {
+        LogStoreFailed(exception, _host.Group, _host.Index, Epoch);
+        Depose();
+    }
+
+    private async Task RunBackupAsync(BackupLink backup)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (!Deposed)
+        {
+            try
+            {
+                if (!backup.Synced)
+                {
+                    await SyncAsync(backup);
+                }
+                else if (backup.Confirmed < _assigned || (!backup.Consistent && backup.Confirmed >= backup.ConsistentFrom))
+                {
+                    await SendAsync(backup);
+                }
+                else
+                {
+                    await backup.Signal.WaitAsync(_stop.Token);
+                }
+
+                delay = TimeSpan.FromMilliseconds(50);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Unreachable or failing backup: it is re-checked from scratch once it answers again.
+                backup.Synced = false;
+                LogBackupFailed(ex, _host.Group, backup.Index, Epoch);
+                try
+                {
+                    await Task.Delay(delay, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = delay * 2 > MaxRetryDelay ? MaxRetryDelay : delay * 2;
+            }
+        }
+    }
+
+    private async Task SyncAsync(BackupLink backup)
+    {
+        var state = await backup.Copy.GetState();
+        if (Deposed)
+        {
+            return;
+        }
+
+        if (state.PromisedEpoch > Epoch)
+        {
+            Depose();
+            return;
+        }
+
+        // The backup's data is a prefix of ours when this epoch's primary (us) already fed it, or when it was fed by the
+        // same earlier primary as we were and is not ahead of where we stood at election. Otherwise it may hold writes
+        // of an older epoch that we never had: it starts over from a full copy.
+        var prefix = state.SyncedEpoch == Epoch
+            || (state.Consistent && state.SyncedEpoch == _electionSyncedEpoch && state.High <= _electionHigh);
+        if (prefix && state.High <= _assigned)
+        {
+            backup.Confirmed = state.High;
+            backup.Consistent = state.Consistent;
+
+            // An interrupted catch-up of ours is finished with compacted pages, then contiguous batches past every
+            // version that existed when it was interrupted.
+            backup.ConsistentFrom = state.Consistent ? 0 : _assigned;
+        }
+        else
+        {
+            var reset = await backup.Copy.Reset(Epoch);
+            if (reset.Status == ReplicaApplyStatus.StaleEpoch)
+            {
+                Depose();
+                return;
+            }
+
+            backup.Confirmed = 0;
+            backup.Consistent = false;
+            backup.ConsistentFrom = 0;
+        }
+
+        backup.Synced = true;
+        LogBackupSynced(_host.Group, backup.Index, Epoch, prefix ? "incremental" : "full", backup.Confirmed);
+    }
+
+    private async Task SendAsync(BackupLink backup)
+    {
+        IReadOnlyList<ReplicaChange> changes;
+        long through;
+        bool consistent;
+        var after = backup.Confirmed;
+        var recentStart = _recent.Count == 0 ? _assigned + 1 : _recent[0].Version;
+        if (after + 1 >= recentStart)
+        {
+            // Contiguous writes from memory (stored here or not yet): after them the backup equals us at 'through'.
+            var from = (int)(after + 1 - recentStart);
+            var count = Math.Min(MaxBatch, _recent.Count - from);
+            changes = count > 0 ? _recent.GetRange(from, count) : [];
+            through = count > 0 ? changes[^1].Version : after;
+            consistent = through >= backup.ConsistentFrom;
+        }
+        else
+        {
+            // Too far behind for memory: compacted pages (latest write per key) from the store, up to what it holds. Keys overwritten while
+            // the pages are read are missing until the contiguous part, so consistency waits for that.
+            var target = _durable;
+            changes = await _store.ReadRangeAsync(_host.Group, _host.Index, after, target, MaxBatch, _stop.Token);
+            through = changes.Count == MaxBatch ? changes[^1].Version : target;
+            backup.ConsistentFrom = Math.Max(backup.ConsistentFrom, _assigned);
+            consistent = false;
+        }
+
+        var result = await backup.Copy.Apply(Epoch, after, changes, through, consistent);
+        if (Deposed)
+        {
+            return;
+        }
+
+        switch (result.Status)
+        {
+            case ReplicaApplyStatus.StaleEpoch:
+                LogDeposedByBackup(_host.Group, backup.Index, Epoch, result.PromisedEpoch);
+                Depose();
+                return;
+            case ReplicaApplyStatus.OutOfOrder:
+                backup.Synced = false;
+                return;
+        }
+
+        backup.Confirmed = through;
+        backup.Consistent = consistent;
+        foreach (var version in _waiting.Keys.Where(v => v > after && v <= through).ToList())
+        {
+            if (_waiting[version].AckBackup())
+            {
+                _waiting.Remove(version);
+            }
+        }
+
+        RecomputeCommitted();
+        TrimRecent();
+    }
+
+    private void RecomputeCommitted()
+    {
+        var held = new long[Replicas];
+        held[0] = _durable;
+        for (var i = 0; i < _backups.Length && i + 1 < held.Length; i++)
+        {
+            held[i + 1] = _backups[i].Synced ? _backups[i].Confirmed : 0;
+        }
+
+        Array.Sort(held);
+        var majority = (Replicas / 2) + 1;
+        var committed = held[Replicas - majority];
+        if (committed > Committed)
+        {
+            Committed = committed;
+            _publishSignal.Set();
+        }
+    }
+
+    private void TrimRecent()
+    {
+        // Keep what a backup or the feed still needs from memory, and at most MaxRecent writes; older ones come from the
+        // store. Writes not yet stored here always stay.
+        var needed = Math.Min(_published, _backups.Length == 0 ? _durable : _backups.Min(b => b.Confirmed));
+        var drop = 0;
+        while (drop < _recent.Count && _recent[drop].Version <= _durable && (_recent[drop].Version <= needed || _recent.Count - drop > MaxRecent))
+        {
+            drop++;
+        }
+
+        if (drop > 0)
+        {
+            _recent.RemoveRange(0, drop);
+        }
+    }
+
+    private async Task RunPublishAsync()
+    {
+        while (!Deposed)
+        {
+            if (_published >= Committed)
+            {
+                try
+                {
+                    await _publishSignal.WaitAsync(_stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var recentStart = _recent.Count == 0 ? _assigned + 1 : _recent[0].Version;
+            if (_published + 1 < recentStart)
+            {
+                // No longer in memory: subscribers find the gap by version and read it from the primary.
+                _published = Math.Min(Committed, recentStart - 1);
+                continue;
+            }
+
+            var from = (int)(_published + 1 - recentStart);
+            var count = (int)Math.Min(MaxBatch, Math.Min(Committed - _published, _recent.Count - from));
+            if (count <= 0)
+            {
+                _published = Committed;
+                continue;
+            }
+
+            var batch = _recent.GetRange(from, count);
+            _published = batch[^1].Version;
+            try
+            {
+                await _feed.OnNextAsync(new ReplicaChangeBatch(batch));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Committed already: subscribers fill the gap by version from the primary.
+                LogPublishFailed(ex, _host.Group, _published);
+            }
+
+            TrimRecent();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replica group {Group} copy {Copy}: local store failed as primary of epoch {Epoch}; stepping down")]
+    private partial void LogStoreFailed(Exception exception, string group, int copy, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Replica group {Group} backup {Copy} failed in epoch {Epoch}; retrying")]
+    private partial void LogBackupFailed(Exception exception, string group, int copy, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replica group {Group} backup {Copy} synced in epoch {Epoch} ({Kind}) from version {Version}")]
+    private partial void LogBackupSynced(string group, int copy, long epoch, string kind, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group}: backup {Copy} refused epoch {Epoch} (it promised {Promised}); stepping down")]
+    private partial void LogDeposedByBackup(string group, int copy, long epoch, long promised);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group}: change feed publish through version {Version} failed; subscribers fill the gap")]
+    private partial void LogPublishFailed(Exception exception, string group, long version);
+}

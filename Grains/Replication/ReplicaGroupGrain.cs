@@ -1,0 +1,317 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace OrleansSync.Replication;
+
+/// <inheritdoc cref="IReplicaGroupGrain"/>
+/// <remarks>
+/// Reentrant: it only routes, so many operations are in flight at once; the primary copy orders writes. State changes
+/// (configuration, failover) are the only writes of its small persisted state, and failovers run one at a time.
+/// </remarks>
+[Reentrant]
+internal sealed partial class ReplicaGroupGrain(
+    [PersistentState("replica-group", ProviderNames.GrainStorage)] IPersistentState<ReplicaGroupState> state,
+    ILogger<ReplicaGroupGrain> logger) : Grain, IReplicaGroupGrain
+{
+    /// <summary>How long the group waits for one copy during failover, status and non-primary reads.</summary>
+    private static readonly TimeSpan CopyTimeout = TimeSpan.FromSeconds(5);
+
+    private const int MaxAttempts = 3;
+    private Task? _failover;
+
+    private string Group => this.GetPrimaryKeyString();
+
+    public async Task<ReplicaGroupStatus> Configure(ReplicationMode mode, int replicas, CancellationToken cancellationToken = default)
+    {
+        ReplicaValidation.ValidateGroup(Group);
+        ReplicaValidation.ValidateEnum(mode, nameof(mode));
+        ReplicaValidation.ValidateReplicas(replicas);
+        if (state.State.Configured)
+        {
+            if (state.State.Mode != mode)
+            {
+                throw new ArgumentException($"Replica group '{Group}' is {Describe(state.State.Mode)}; its mode cannot change.", nameof(mode));
+            }
+
+            if (state.State.Replicas != replicas)
+            {
+                throw new ArgumentException($"Replica group '{Group}' has {state.State.Replicas} copies; the count cannot change.", nameof(replicas));
+            }
+
+            return await GetStatus(cancellationToken);
+        }
+
+        if (mode == ReplicationMode.MultiPrimary)
+        {
+            return await MultiPrimaryRouting.ConfigureAsync(Group, replicas);
+        }
+
+        state.State = new ReplicaGroupState { Configured = true, Mode = mode, Replicas = replicas, Epoch = 1, Primary = 0 };
+        await state.WriteStateAsync(cancellationToken);
+        try
+        {
+            await Copy(0).BecomePrimary(1, replicas);
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            // The first write fails over to a reachable copy.
+            LogCopyUnreachable(ex, Group, 0);
+        }
+
+        LogConfigured(Group, replicas);
+        return await GetStatus(cancellationToken);
+    }
+
+    public async Task<ReplicaGroupStatus> GetStatus(CancellationToken cancellationToken = default)
+    {
+        var config = Require();
+        var states = await AskAllAsync(i => Copy(i).GetState());
+        var primaryHigh = states[config.Primary]?.High ?? states.Max(s => s?.High ?? 0);
+        var copies = new ReplicaCopyStatus[config.Replicas];
+        for (var i = 0; i < copies.Length; i++)
+        {
+            copies[i] = states[i] is { } s
+                ? new ReplicaCopyStatus(i, s.Silo, i == config.Primary && s.IsPrimary ? ReplicaRole.Primary : ReplicaRole.Backup, s.High, Math.Max(0, primaryHigh - s.High), s.PromisedEpoch)
+                : new ReplicaCopyStatus(i, null, ReplicaRole.Unreachable, 0, 0, 0);
+        }
+
+        var silos = copies.Where(c => c.Silo is not null).Select(c => c.Silo).Distinct(StringComparer.Ordinal).Count();
+        var answered = copies.Count(c => c.Silo is not null);
+        return new ReplicaGroupStatus(Group, config.Mode, config.Epoch, config.Replicas, config.Primary, silos == answered, copies);
+    }
+
+    public Task<ReplicaWriteResult> Set(string key, byte[] value, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ReplicaValidation.ValidateValue(value);
+        return WriteAsync(key, value, write, expectedVersion, cancellationToken);
+    }
+
+    public Task<ReplicaWriteResult> Delete(string key, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken = default) =>
+        WriteAsync(key, null, write, expectedVersion, cancellationToken);
+
+    public async Task<ReplicaReadResult> Get(string key, ReadConsistency read, CancellationToken cancellationToken = default)
+    {
+        ReplicaValidation.ValidateKey(key);
+        ReplicaValidation.ValidateEnum(read, nameof(read));
+        var config = Require();
+        switch (read)
+        {
+            case ReadConsistency.Any:
+                // Start at a different copy each time so reads spread; the first that answers wins.
+                var start = Random.Shared.Next(config.Replicas);
+                Exception? last = null;
+                for (var n = 0; n < config.Replicas; n++)
+                {
+                    try
+                    {
+                        return await Copy((start + n) % config.Replicas).Read(key, null).WaitAsync(CopyTimeout, cancellationToken);
+                    }
+                    catch (Exception ex) when (IsUnreachable(ex))
+                    {
+                        last = ex;
+                    }
+                }
+
+                throw new ReplicaUnavailableException($"No copy of replica group '{Group}' answered.", last!);
+            case ReadConsistency.Majority:
+                var answers = (await AskAllAsync(i => Copy(i).Read(key, null))).Where(a => a is not null).ToList();
+                var majority = (config.Replicas / 2) + 1;
+                if (answers.Count < majority)
+                {
+                    throw new ReplicaUnavailableException($"Only {answers.Count} of {config.Replicas} copies of replica group '{Group}' answered; a majority is {majority}.");
+                }
+
+                return answers.MaxBy(a => a!.Version)!;
+            default:
+                return await OnPrimaryAsync((copy, epoch) => copy.Read(key, epoch), cancellationToken);
+        }
+    }
+
+    public Task<ReplicaChangePage> ReadChanges(long afterVersion, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
+        Require();
+        return OnPrimaryAsync((copy, epoch) => copy.ReadChanges(epoch, afterVersion, max), cancellationToken);
+    }
+
+    private async Task<ReplicaWriteResult> WriteAsync(string key, byte[]? value, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        ReplicaValidation.ValidateKey(key);
+        ReplicaValidation.ValidateEnum(write, nameof(write));
+        ReplicaValidation.ValidateExpectedVersion(expectedVersion);
+        var config = Require();
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var (epoch, primary) = (config.Epoch, config.Primary);
+            ReplicaCopyWriteOutcome outcome;
+            try
+            {
+                outcome = await Copy(primary).Write(epoch, key, value, write, expectedVersion, cancellationToken);
+            }
+            catch (Exception ex) when (IsUnreachable(ex))
+            {
+                LogCopyUnreachable(ex, Group, primary);
+                await FailoverAsync(epoch, cancellationToken);
+                if (ex is TimeoutException)
+                {
+                    // The write may have happened; only the caller knows whether repeating it is safe.
+                    throw new ReplicaUnavailableException($"The primary of replica group '{Group}' did not answer in time; the write may or may not have happened.", ex);
+                }
+
+                continue;
+            }
+
+            switch (outcome.Status)
+            {
+                case ReplicaWriteStatus.Ok:
+                    return new ReplicaWriteResult(outcome.Version, outcome.Acks);
+                case ReplicaWriteStatus.Conflict:
+                    throw new ReplicaVersionConflictException(Group, key, expectedVersion ?? 0, outcome.Version);
+                case ReplicaWriteStatus.Unavailable:
+                    throw new ReplicaUnavailableException(
+                        $"Write {outcome.Version} of replica group '{Group}' was held by {outcome.Acks} copies, fewer than {write} asks, within {PrimaryBackup.PrimaryRole.AckTimeout.TotalSeconds:0} s; it may still become durable.");
+                default:
+                    // Refused before ordering it: the copy is not (or no longer) primary. Safe to retry after failover.
+                    await FailoverAsync(epoch, cancellationToken);
+                    continue;
+            }
+        }
+
+        throw new ReplicaUnavailableException($"Replica group '{Group}' has no primary that accepts writes; retry.");
+    }
+
+    private async Task<T> OnPrimaryAsync<T>(Func<IReplicaCopyGrain, long, Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var config = Require();
+            var epoch = config.Epoch;
+            try
+            {
+                return await call(Copy(config.Primary), epoch);
+            }
+            catch (Exception ex) when ((IsUnreachable(ex) || ex is ReplicaUnavailableException) && attempt + 1 < MaxAttempts)
+            {
+                await FailoverAsync(epoch, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs one failover from <paramref name="observedEpoch"/>, or joins the one under way; no-op if a newer epoch exists.</summary>
+    private async Task FailoverAsync(long observedEpoch, CancellationToken cancellationToken)
+    {
+        if (_failover is { IsCompleted: false } running)
+        {
+            await running.WaitAsync(cancellationToken);
+            return;
+        }
+
+        if (state.State.Epoch != observedEpoch)
+        {
+            return;
+        }
+
+        _failover = RunFailoverAsync();
+        await _failover.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunFailoverAsync()
+    {
+        var config = state.State;
+        var oldPrimary = config.Primary;
+        var epoch = config.Epoch + 1;
+
+        // The epoch is durable before any copy hears of it, so it never goes back.
+        config.Epoch = epoch;
+        await state.WriteStateAsync();
+
+        // A majority must promise the new epoch: any majority the old primary could still reach overlaps it, so the old
+        // primary can no longer get a write acknowledged at majority.
+        var promised = await AskAllAsync(i => Copy(i).Promise(epoch));
+        var majority = (config.Replicas / 2) + 1;
+        var answered = promised.Count(p => p is not null);
+        if (answered < majority)
+        {
+            throw new ReplicaUnavailableException($"Failover of replica group '{Group}' to epoch {epoch}: only {answered} of {config.Replicas} copies answered; a majority is {majority}.");
+        }
+
+        // The copy with the highest (epoch of its last write, version) holds every write acknowledged at majority.
+        var candidates = promised
+            .Select((p, i) => (State: p, Index: i))
+            .Where(c => c.State is { Consistent: true } s && s.PromisedEpoch == epoch)
+            .OrderByDescending(c => c.State!.LastEntryEpoch)
+            .ThenByDescending(c => c.State!.High)
+            .ThenBy(c => c.Index == oldPrimary ? 0 : 1)
+            .ThenBy(c => c.Index)
+            .ToList();
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                var elected = await Copy(candidate.Index).BecomePrimary(epoch, config.Replicas).WaitAsync(CopyTimeout);
+                if (!elected.IsPrimary)
+                {
+                    continue;
+                }
+
+                config.Primary = candidate.Index;
+                await state.WriteStateAsync();
+                LogFailedOver(Group, epoch, oldPrimary, candidate.Index, candidate.State!.High);
+                return;
+            }
+            catch (Exception ex) when (IsUnreachable(ex))
+            {
+                LogCopyUnreachable(ex, Group, candidate.Index);
+            }
+        }
+
+        throw new ReplicaUnavailableException($"Failover of replica group '{Group}' to epoch {epoch}: no consistent copy could become primary.");
+    }
+
+    /// <summary>Calls every copy at once, each bounded by <see cref="CopyTimeout"/>; null where a copy did not answer.</summary>
+    private async Task<T?[]> AskAllAsync<T>(Func<int, Task<T>> call)
+        where T : class
+    {
+        var config = Require();
+        var calls = Enumerable.Range(0, config.Replicas).Select(async i =>
+        {
+            try
+            {
+                return await call(i).WaitAsync(CopyTimeout);
+            }
+            catch (Exception ex) when (IsUnreachable(ex))
+            {
+                LogCopyUnreachable(ex, Group, i);
+                return null;
+            }
+        });
+        return await Task.WhenAll(calls);
+    }
+
+    private ReplicaGroupState Require()
+    {
+        if (!state.State.Configured)
+        {
+            throw ReplicaGroupNotFoundException.ForGroup(Group);
+        }
+
+        return state.State.Mode == ReplicationMode.MultiPrimary ? throw MultiPrimaryRouting.NotWired(Group) : state.State;
+    }
+
+    private IReplicaCopyGrain Copy(int index) => GrainFactory.GetGrain<IReplicaCopyGrain>(ReplicaCopyKey.Format(Group, index));
+
+    private static bool IsUnreachable(Exception ex) =>
+        ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ReplicaUnavailableException
+            or Orleans.Storage.InconsistentStateException or Npgsql.NpgsqlException;
+
+    private static string Describe(ReplicationMode mode) => mode == ReplicationMode.MultiPrimary ? "multi-primary" : "primary-backup";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replica group {Group} configured with {Replicas} copies (epoch 1, primary 0)")]
+    private partial void LogConfigured(string group, int replicas);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group} failed over to epoch {Epoch}: primary {Old} -> {New} (version {Version})")]
+    private partial void LogFailedOver(string group, long epoch, int old, int @new, long version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Replica group {Group}: copy {Copy} did not answer")]
+    private partial void LogCopyUnreachable(Exception exception, string group, int copy);
+}
