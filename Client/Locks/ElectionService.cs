@@ -21,5 +21,5 @@ internal sealed class ElectionService(LeaseClient leases) : IElectionService
         return info.Holders is [var leader, ..] ? new LeaderInfo(info.Name, leader.Owner, leader.Token, leader.ExpiresAt) : null;
     }
 
-    private IElectionGrain Grain(string name) => leases.Grains.GetGrain<IElectionGrain>(LeaseClient.ValidateName(name));
+    private IElectionGrain Grain(string name) => leases.GetGrain<IElectionGrain>(name);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -19,8 +20,27 @@ internal sealed partial class LeaseClient(
     IOptions<ClientMessagingOptions>? messaging = null)
 {
     private readonly ILogger _logger = loggers.CreateLogger<LeaseHandle>();
+    private readonly ConcurrentDictionary<Type, (GrainType Grain, GrainInterfaceType Interface)> _grainTypes = new();
 
     public IGrainFactory Grains => grains;
+
+    /// <summary>
+    /// The grain of <paramref name="name"/> (validated). Resolves the grain and interface type once per interface:
+    /// <see cref="IGrainFactory.GetGrain{TGrainInterface}(string, string)"/> reads the interface's attributes on
+    /// every call, which showed up in profiles of short lock cycles.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not a valid resource name.</exception>
+    public TGrain GetGrain<TGrain>(string name)
+        where TGrain : ILeaseGrain
+    {
+        ValidateName(name);
+        var types = _grainTypes.GetOrAdd(typeof(TGrain), static (_, factory) =>
+        {
+            var probe = (GrainReference)(object)factory.GetGrain<TGrain>("type");
+            return (probe.GrainId.Type, probe.InterfaceType);
+        }, grains);
+        return (TGrain)grains.GetGrain(GrainId.Create(types.Grain, name), types.Interface);
+    }
 
     /// <summary>With an infinite timeout, how long the cluster may keep failing before the acquire gives up: 2 minutes.</summary>
     internal static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);

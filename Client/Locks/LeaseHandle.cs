@@ -11,14 +11,22 @@ namespace OrleansSync.Client.Locks;
 /// </summary>
 public sealed partial class LeaseHandle : IAsyncDisposable
 {
+    // Cheap on the uncontended path (acquire, release): one timer for renewal and nothing else until the caller
+    // looks at HandleLostToken. The loss deadline is kept as a timestamp and becomes a timed cancellation source
+    // only on demand; a release stops the timer without throwing (no cancelled delay, no exception per cycle).
     private readonly ILeaseGrain _grain;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly TimeSpan _lease;
     private readonly TimeSpan _renewalInterval;
-    private readonly CancellationTokenSource _lost;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _renewal;
+    private readonly Lock _gate = new();
+    private readonly ITimer? _renewalTimer;
+    private CancellationTokenSource? _lost;
+    private CancellationTokenSource? _renewing;
+    private Task _renewal = Task.CompletedTask;
+    private long _lossAt;
+    private bool _lossKnown;
+    private bool _stopped;
     private LeaseGrant _grant;
     private int _released;
 
@@ -30,9 +38,11 @@ public sealed partial class LeaseHandle : IAsyncDisposable
         _logger = logger;
         _lease = options.Lease;
         _renewalInterval = options.EffectiveRenewalInterval;
-        _lost = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock);
         ArmLoss(sentAt, grant.Remaining);
-        _renewal = options.AutoRenew ? RenewLoopAsync() : Task.CompletedTask;
+        if (options.AutoRenew)
+        {
+            _renewalTimer = clock.CreateTimer(static state => ((LeaseHandle)state!).OnRenewalDue(), this, _renewalInterval, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>The lock name.</summary>
@@ -51,12 +61,21 @@ public sealed partial class LeaseHandle : IAsyncDisposable
     public DateTimeOffset LeaseExpiresAt => Volatile.Read(ref _grant).ExpiresAt;
 
     /// <summary>Cancelled as soon as the lease is known lost: a renewal was refused, or the lease ran out unrenewed (local clock, conservatively).</summary>
-    public CancellationToken HandleLostToken => _lost.Token;
+    public CancellationToken HandleLostToken => LossSource().Token;
 
     /// <summary>Whether <see cref="HandleLostToken"/> has fired.</summary>
-    public bool IsLost => _lost.IsCancellationRequested;
+    public bool IsLost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lost is { } lost ? lost.IsCancellationRequested : _lossKnown || (!_stopped && _clock.GetTimestamp() >= _lossAt);
+            }
+        }
+    }
 
-    /// <summary>Renews the lease now (the background loop also does).</summary>
+    /// <summary>Renews the lease now (the background renewal also does).</summary>
     /// <exception cref="LockTokenMismatchException">The lease is no longer held; <see cref="HandleLostToken"/> is cancelled.</exception>
     public async Task RenewAsync(CancellationToken cancellationToken = default)
     {
@@ -81,9 +100,18 @@ public sealed partial class LeaseHandle : IAsyncDisposable
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _renewal.ConfigureAwait(false);
-        _lost.CancelAfter(Timeout.InfiniteTimeSpan);
+        Task renewal;
+        lock (_gate)
+        {
+            // From here on no renewal starts and the loss deadline no longer fires.
+            _stopped = true;
+            renewal = _renewal;
+            _renewing?.Cancel();
+            _lost?.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+
+        _renewalTimer?.Dispose();
+        await renewal.ConfigureAwait(false);
         var released = await LeaseCalls.RetryAsync(() => _grain.Release(_grant.Token), CancellationToken.None).ConfigureAwait(false);
         if (!released)
         {
@@ -102,73 +130,144 @@ public sealed partial class LeaseHandle : IAsyncDisposable
         {
             LogReleaseFailed(_logger, Name, FencingToken, ex.Message);
         }
-        finally
-        {
-            _stop.Dispose();
-        }
     }
 
-    private async Task RenewLoopAsync()
+    /// <summary>Timer callback: starts one background renewal unless the handle was released.</summary>
+    private void OnRenewalDue()
     {
-        var delay = _renewalInterval;
-        while (true)
+        lock (_gate)
         {
-            try
-            {
-                await Task.Delay(delay, _clock, _stop.Token).ConfigureAwait(false);
-                await RenewAsync(_stop.Token).ConfigureAwait(false);
-                delay = _renewalInterval;
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            if (_stopped)
             {
                 return;
             }
-            catch (LockTokenMismatchException)
-            {
-                LogLost(_logger, Name, FencingToken);
-                return;
-            }
-            catch (Exception ex) when (LeaseCalls.IsTransient(ex))
-            {
-                // The loss timer fires at local expiry if the cluster stays unreachable; until then keep trying.
-                LogRenewFailed(_logger, Name, FencingToken, ex.Message);
-                delay = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, _renewalInterval.Ticks / 4));
-                if (IsLost)
-                {
-                    return;
-                }
-            }
+
+            _renewing = new CancellationTokenSource();
+            _renewal = RenewInBackgroundAsync(_renewing.Token);
         }
     }
 
-    /// <summary>Cancels <see cref="HandleLostToken"/> at <paramref name="sentAt"/> + <paramref name="remaining"/>: never later than the server's expiry.</summary>
-    private void ArmLoss(long sentAt, TimeSpan remaining)
+    /// <summary>One renewal, then re-arms the timer; never throws (a failure is logged and the loss deadline stands).</summary>
+    private async Task RenewInBackgroundAsync(CancellationToken stop)
     {
-        var left = remaining - _clock.GetElapsedTime(sentAt);
+        // Leave the timer callback (and the lock it holds) before the grain call.
+        await Task.Yield();
+        var next = _renewalInterval;
         try
         {
-            if (left <= TimeSpan.Zero)
-            {
-                MarkLost();
-            }
-            else
-            {
-                _lost.CancelAfter(left);
-            }
+            await RenewAsync(stop).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            return;
         }
+        catch (LockTokenMismatchException)
+        {
+            LogLost(_logger, Name, FencingToken);
+            return;
+        }
+        catch (Exception ex) when (LeaseCalls.IsTransient(ex))
+        {
+            // The loss deadline fires at local expiry if the cluster stays unreachable; until then keep trying.
+            LogRenewFailed(_logger, Name, FencingToken, ex.Message);
+            if (IsLost)
+            {
+                return;
+            }
+
+            next = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, _renewalInterval.Ticks / 4));
+        }
+#pragma warning disable CA1031 // a background renewal has nobody to throw to: log it; the loss deadline tells the holder
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogRenewFailed(_logger, Name, FencingToken, ex.Message);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_stopped)
+            {
+                _renewalTimer?.Change(next, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>The loss deadline becomes <paramref name="sentAt"/> + <paramref name="remaining"/>: never later than the server's expiry.</summary>
+    private void ArmLoss(long sentAt, TimeSpan remaining)
+    {
+        var lossAt = sentAt + (long)(remaining.TotalSeconds * _clock.TimestampFrequency);
+        bool passed;
+        lock (_gate)
+        {
+            if (_stopped || _lossKnown)
+            {
+                return;
+            }
+
+            _lossAt = lossAt;
+            passed = !ArmSource();
+        }
+
+        if (passed)
+        {
+            MarkLost();
+        }
+    }
+
+    /// <summary>The cancellation source behind <see cref="HandleLostToken"/>, created and armed on first use.</summary>
+    private CancellationTokenSource LossSource()
+    {
+        lock (_gate)
+        {
+            if (_lost is null)
+            {
+                _lost = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _clock);
+                if (_lossKnown)
+                {
+                    _lost.Cancel();
+                }
+                else if (!_stopped && !ArmSource())
+                {
+                    // Nobody can have registered on a source this new: cancelling under the gate runs no callbacks.
+                    _lost.Cancel();
+                }
+            }
+
+            return _lost;
+        }
+    }
+
+    /// <summary>
+    /// Under the gate: makes an existing source fire at the loss deadline. False when the deadline has passed (the
+    /// caller cancels, outside the gate when callbacks may be registered).
+    /// </summary>
+    private bool ArmSource()
+    {
+        var left = _clock.GetElapsedTime(_clock.GetTimestamp(), _lossAt);
+        if (left <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        _lost?.CancelAfter(left);
+        return true;
     }
 
     private void MarkLost()
     {
+        CancellationTokenSource? lost;
+        lock (_gate)
+        {
+            _lossKnown = true;
+            lost = _lost;
+        }
+
+        // Outside the gate: callbacks registered on the token run synchronously here.
         try
         {
-            _lost.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
+            lost?.Cancel();
         }
         catch (AggregateException ex)
         {

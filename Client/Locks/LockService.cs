@@ -18,5 +18,5 @@ internal sealed class LockService(LeaseClient leases) : ILockService
     public Task<LeaseInfo> GetStatusAsync(string name, CancellationToken cancellationToken = default) =>
         Grain(name).Describe().WaitAsync(cancellationToken);
 
-    private ILockGrain Grain(string name) => leases.Grains.GetGrain<ILockGrain>(LeaseClient.ValidateName(name));
+    private ILockGrain Grain(string name) => leases.GetGrain<ILockGrain>(name);
 }

@@ -31,5 +31,5 @@ internal sealed class ReaderWriterLockService(LeaseClient leases) : IReaderWrite
     private Task<LeaseHandle?> TryAsync(string name, LeaseMode mode, TimeSpan timeout, LockOptions? options, CancellationToken cancellationToken) =>
         leases.TryAcquireAsync(Grain(name), mode, int.MaxValue, timeout, options, cancellationToken);
 
-    private IReaderWriterLockGrain Grain(string name) => leases.Grains.GetGrain<IReaderWriterLockGrain>(LeaseClient.ValidateName(name));
+    private IReaderWriterLockGrain Grain(string name) => leases.GetGrain<IReaderWriterLockGrain>(name);
 }

@@ -18,5 +18,5 @@ internal sealed class SemaphoreService(LeaseClient leases) : ISemaphoreService
     public Task<LeaseInfo> GetStatusAsync(string name, CancellationToken cancellationToken = default) =>
         Grain(name).Describe().WaitAsync(cancellationToken);
 
-    private ISemaphoreGrain Grain(string name) => leases.Grains.GetGrain<ISemaphoreGrain>(LeaseClient.ValidateName(name));
+    private ISemaphoreGrain Grain(string name) => leases.GetGrain<ISemaphoreGrain>(name);
 }

@@ -6,9 +6,13 @@ namespace OrleansSync.Locks;
 /// </summary>
 /// <remarks>
 /// A request is granted only from the head of the queue (strict FIFO), so once an exclusive request waits, later
-/// shared requests queue behind it (writer preference). Mutations of durable data (holders, <see cref="LastToken"/>,
-/// <see cref="Limit"/>) set <see cref="IsDirty"/>; the grain writes them before it tells anyone. Hand-offs made by
-/// <see cref="Pump"/> collect in <see cref="TakeHandOffs"/>, dropped waiters in <see cref="TakeDropped"/>.
+/// shared requests queue behind it (writer preference). Changes that must be durable before anyone hears of them
+/// (a grant with its token, a renewal, the limit) set <see cref="IsDirty"/>; the grain writes them first. Removing a
+/// holder does not: storage that still lists a released or expired holder only makes a later activation wait for that
+/// lease to run out, which is safe. A holder released before its lease ended is tracked in
+/// <see cref="UnwrittenReleaseUntil"/> so the grain can write the release later (soon after, or when it deactivates)
+/// and a new activation does not wait for it. Hand-offs made by <see cref="Pump"/> collect in
+/// <see cref="TakeHandOffs"/>, dropped waiters in <see cref="TakeDropped"/>.
 /// </remarks>
 internal sealed class LeaseBook
 {
@@ -43,8 +47,17 @@ internal sealed class LeaseBook
     /// <summary>How many shared holders are admitted; 0 until the first request sets it.</summary>
     public int Limit { get; private set; }
 
-    /// <summary>Whether durable data changed since <see cref="MarkClean"/>.</summary>
+    /// <summary>Whether data that must be durable before it is answered (grants, renewals, the limit) changed since <see cref="MarkClean"/>.</summary>
     public bool IsDirty { get; private set; }
+
+    /// <summary>
+    /// The latest lease end among holders released before their lease ended since <see cref="MarkClean"/>: until then,
+    /// storage not yet written would still show one of them as holding the name. Null when there is none.
+    /// </summary>
+    public DateTimeOffset? UnwrittenReleaseUntil { get; private set; }
+
+    /// <summary>Whether a release not yet written would still make a new activation wait (its lease has not ended).</summary>
+    public bool HasUnwrittenRelease => UnwrittenReleaseUntil is { } until && until > _clock.GetUtcNow();
 
     public IReadOnlyList<LeaseHolder> Holders => _holders;
 
@@ -52,7 +65,12 @@ internal sealed class LeaseBook
 
     public IEnumerable<LeaseWaiter> Waiters => _queue;
 
-    public void MarkClean() => IsDirty = false;
+    /// <summary>Everything in the book is now in storage.</summary>
+    public void MarkClean()
+    {
+        IsDirty = false;
+        UnwrittenReleaseUntil = null;
+    }
 
     /// <summary>Grants made by <see cref="Pump"/> to waiters since the last call; the grain signals them after writing.</summary>
     public IReadOnlyList<LeaseHolder> TakeHandOffs() => Take(_handOffs);
@@ -108,11 +126,9 @@ internal sealed class LeaseBook
     /// <summary>Expires leases, drops dead waiters at the head of the queue and grants from the head while possible.</summary>
     public void Pump()
     {
+        // Expired holders are dropped from memory only: an expired entry left in storage is ignored when read back.
         var now = _clock.GetUtcNow();
-        if (_holders.RemoveAll(h => h.ExpiresAt <= now) > 0)
-        {
-            IsDirty = true;
-        }
+        _holders.RemoveAll(h => h.ExpiresAt <= now);
 
         while (_queue.First is { } head)
         {
@@ -154,12 +170,21 @@ internal sealed class LeaseBook
     public bool Release(long token)
     {
         Pump();
-        if (_holders.RemoveAll(h => h.Token == token) == 0)
+        var index = _holders.FindIndex(h => h.Token == token);
+        if (index < 0)
         {
             return false;
         }
 
-        IsDirty = true;
+        // Not dirty: a release need not be durable before it is answered (see the remarks); a hand-off made by the
+        // pump below is a grant and is.
+        var released = _holders[index];
+        _holders.RemoveAt(index);
+        if (UnwrittenReleaseUntil is not { } until || released.ExpiresAt > until)
+        {
+            UnwrittenReleaseUntil = released.ExpiresAt;
+        }
+
         Pump();
         return true;
     }

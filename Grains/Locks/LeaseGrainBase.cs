@@ -10,10 +10,19 @@ namespace OrleansSync.Locks;
 /// push (a <see cref="TaskCompletionSource{TResult}"/> completed after the grant is durable). A grain timer set for the
 /// earliest lease expiry hands expired leases to the next waiter.
 /// </summary>
+/// <remarks>
+/// A release that hands the name to nobody is answered without a write (see <see cref="LeaseBook"/>): the grant it
+/// ends is already durable, and storage that still lists it only makes a new activation wait for its lease. The same
+/// timer writes such a release <see cref="ReleaseWriteDelay"/> later unless a grant's write has covered it first, and
+/// deactivation writes it, so only a crash inside that window leaves the released lease to run out.
+/// </remarks>
 internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
 {
     /// <summary>A waiter with no pending wait call for this long counts as dead and is skipped.</summary>
     internal static readonly TimeSpan WaiterGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a release that handed over to nobody may stay unwritten (a grant's write covers it sooner).</summary>
+    internal static readonly TimeSpan ReleaseWriteDelay = TimeSpan.FromSeconds(1);
 
     private readonly IPersistentState<LeaseState> _state;
     private readonly TimeProvider _clock;
@@ -21,6 +30,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
     private readonly Dictionary<Guid, TaskCompletionSource<LeaseHolder?>> _signals = [];
     private LeaseBook _book = null!;
     private IGrainTimer? _expiryTimer;
+    private DateTimeOffset? _releaseWriteDue;
     private Exception? _broken;
 
     protected LeaseGrainBase(IPersistentState<LeaseState> state, TimeProvider clock, ILogger logger)
@@ -40,7 +50,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Pending waits answer Unknown; their clients re-register with the next activation.
         foreach (var signal in _signals.Values)
@@ -50,7 +60,23 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
 
         _signals.Clear();
         _expiryTimer?.Dispose();
-        return Task.CompletedTask;
+
+        // A release not written yet would make the next activation wait for the released lease: write it now.
+        if (_broken is null && _book.HasUnwrittenRelease)
+        {
+            try
+            {
+                CopyBookToState();
+                await _state.WriteStateAsync(cancellationToken);
+                _book.MarkClean();
+            }
+#pragma warning disable CA1031 // best effort: the grant it ends is durable, so failing here only delays the next grant until that lease ends
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogReleaseWriteFailed(_logger, Name, ex);
+            }
+        }
     }
 
     public async Task<LeaseAcquireResult> Acquire(LeaseRequest request)
@@ -168,17 +194,18 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
         }
 
         _book.Pump();
-        await Commit();
+        await Commit(writeRelease: _releaseWriteDue is { } due && due <= _clock.GetUtcNow());
     }
 
-    /// <summary>Writes durable changes (with the ETag), then pushes grants to their waiters and re-arms the expiry timer.</summary>
-    private async Task Commit()
+    /// <summary>
+    /// Writes changes that must be durable (with the ETag), then pushes grants to their waiters and re-arms the timer.
+    /// A release with no hand-off is written only when <paramref name="writeRelease"/> (or with the next write).
+    /// </summary>
+    private async Task Commit(bool writeRelease = false)
     {
-        if (_book.IsDirty)
+        if (_book.IsDirty || (writeRelease && _book.HasUnwrittenRelease))
         {
-            _state.State.LastToken = _book.LastToken;
-            _state.State.Limit = _book.Limit;
-            _state.State.Holders = [.. _book.Holders];
+            CopyBookToState();
             try
             {
                 await _state.WriteStateAsync();
@@ -200,6 +227,16 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
             }
 
             _book.MarkClean();
+            _releaseWriteDue = null;
+        }
+        else if (!_book.HasUnwrittenRelease)
+        {
+            // Nothing unwritten, or only releases whose leases have ended anyway: nothing to write later.
+            _releaseWriteDue = null;
+        }
+        else
+        {
+            _releaseWriteDue ??= _clock.GetUtcNow() + ReleaseWriteDelay;
         }
 
         foreach (var holder in _book.TakeHandOffs())
@@ -221,15 +258,29 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
         ScheduleExpiry();
     }
 
+    private void CopyBookToState()
+    {
+        _state.State.LastToken = _book.LastToken;
+        _state.State.Limit = _book.Limit;
+        _state.State.Holders = [.. _book.Holders];
+    }
+
+    /// <summary>Arms the timer for the earliest lease expiry or the due write of a release, whichever comes first.</summary>
     private void ScheduleExpiry()
     {
-        if (_book.NextExpiry() is not { } expiry)
+        var expiry = _book.NextExpiry();
+        if (_releaseWriteDue is { } releaseDue && (expiry is null || releaseDue < expiry))
+        {
+            expiry = releaseDue;
+        }
+
+        if (expiry is null)
         {
             _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
 
-        var due = expiry - _clock.GetUtcNow() + TimeSpan.FromMilliseconds(1);
+        var due = expiry.Value - _clock.GetUtcNow() + TimeSpan.FromMilliseconds(1);
         if (due < TimeSpan.Zero)
         {
             due = TimeSpan.Zero;
@@ -265,4 +316,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Name}: storage write failed; deactivating so the next call re-reads storage")]
     private static partial void LogWriteFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Name}: writing a release on deactivation failed; the next activation waits for that lease to end")]
+    private static partial void LogReleaseWriteFailed(ILogger logger, string name, Exception exception);
 }

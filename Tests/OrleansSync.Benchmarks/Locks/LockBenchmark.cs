@@ -4,11 +4,12 @@ using System.Globalization;
 namespace OrleansSync.Benchmarks.Locks;
 
 /// <summary>
-/// <c>OrleansSync.Benchmarks locks [--seconds 10] [--gateway host:port] [--pg-gateway host:port] [--redis host:port] [--pg connection-string]</c>:
+/// <c>OrleansSync.Benchmarks locks [--seconds 10] [--scenarios one,distinct,shared] [--gateway host:port] [--pg-gateway host:port] [--redis host:port] [--pg connection-string]</c>:
 /// acquire+release cycles per second and p50/p99 latency for 1 client and for 32 clients on distinct names, and
 /// 32 clients contending on one name (acquisitions per second, hand-off p50, Jain fairness), for OrleansSync
 /// (embedded silo at <c>--gateway</c>, PostgreSQL-profile silo at <c>--pg-gateway</c>) beside DistributedLock.Redis, DistributedLock.Postgres
 /// and a PostgreSQL lease-row lock, in the same run. Prints a Markdown table. Not a timed test.
+/// <c>--scenarios</c> picks a subset (for example <c>distinct</c> with a long <c>--seconds</c> while a profiler is attached).
 /// </summary>
 internal static class LockBenchmark
 {
@@ -23,6 +24,7 @@ internal static class LockBenchmark
 
     private static async Task<int> RunAsync(Dictionary<string, string> options, TimeSpan duration)
     {
+        var scenarios = options.GetValueOrDefault("scenarios", "one,distinct,shared").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var backends = new List<Func<Task<ILockBackend>>>();
         if (options.TryGetValue("gateway", out var gateway))
         {
@@ -59,9 +61,20 @@ internal static class LockBenchmark
             try
             {
                 await RunScenarioAsync(backend, "warm-up", 4, distinctNames: true, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-                results.Add(await RunScenarioAsync(backend, "1 client", 1, distinctNames: true, duration).ConfigureAwait(false));
-                results.Add(await RunScenarioAsync(backend, "32 clients, distinct names", Clients, distinctNames: true, duration).ConfigureAwait(false));
-                results.Add(await RunScenarioAsync(backend, "32 clients, one name", Clients, distinctNames: false, duration).ConfigureAwait(false));
+                if (scenarios.Contains("one"))
+                {
+                    results.Add(await RunScenarioAsync(backend, "1 client", 1, distinctNames: true, duration).ConfigureAwait(false));
+                }
+
+                if (scenarios.Contains("distinct"))
+                {
+                    results.Add(await RunScenarioAsync(backend, "32 clients, distinct names", Clients, distinctNames: true, duration).ConfigureAwait(false));
+                }
+
+                if (scenarios.Contains("shared"))
+                {
+                    results.Add(await RunScenarioAsync(backend, "32 clients, one name", Clients, distinctNames: false, duration).ConfigureAwait(false));
+                }
                 await Console.Error.WriteLineAsync($"done: {backend.Name}").ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // one failing backend must not lose the others' results

@@ -243,4 +243,84 @@ public sealed class LeaseBookTests
         var book = NewBook(lastToken: 41);
         Assert.Equal(42, book.Acquire(Exclusive("a")).Holder!.Token);
     }
+
+    [Fact]
+    public void A_release_that_hands_over_to_nobody_need_not_be_written_first_but_is_remembered_until_its_lease_ends()
+    {
+        var book = NewBook();
+        var granted = book.Acquire(Exclusive("a")).Holder!;
+        Assert.True(book.IsDirty);
+        book.MarkClean();
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(book.Release(granted.Token));
+
+        Assert.False(book.IsDirty);
+        Assert.Empty(book.Holders);
+        Assert.Equal(granted.ExpiresAt, book.UnwrittenReleaseUntil);
+        Assert.True(book.HasUnwrittenRelease);
+
+        // Once the released lease would have ended anyway, storage that still lists it is harmless.
+        _clock.Advance(Lease);
+        Assert.False(book.HasUnwrittenRelease);
+    }
+
+    [Fact]
+    public void A_grant_after_an_unwritten_release_covers_it()
+    {
+        var book = NewBook();
+        book.Acquire(Exclusive("a"));
+        book.MarkClean();
+        book.Release(1);
+
+        var next = book.Acquire(Exclusive("b"));
+
+        Assert.Equal(2, next.Holder!.Token);
+        Assert.True(book.IsDirty);
+        book.MarkClean();
+        Assert.Null(book.UnwrittenReleaseUntil);
+        Assert.False(book.HasUnwrittenRelease);
+    }
+
+    [Fact]
+    public void A_book_rebuilt_from_storage_that_missed_a_release_grants_a_larger_token_once_that_lease_ends_and_not_before()
+    {
+        // Storage as written with the grant; the release that followed was never written (the silo crashed).
+        var before = NewBook(lastToken: 6);
+        var granted = before.Acquire(Exclusive("a")).Holder!;
+        var storedHolders = before.Holders.ToList();
+        var storedLastToken = before.LastToken;
+        before.MarkClean();
+        before.Release(granted.Token);
+
+        var after = new LeaseBook(_clock, Grace, storedLastToken, 1, storedHolders);
+
+        Assert.Equal(LeaseAcquireStatus.Refused, after.Acquire(Exclusive("early", wait: false)).Status);
+        var waiter = Exclusive("waiter");
+        Assert.Equal(LeaseAcquireStatus.Queued, after.Acquire(waiter).Status);
+        after.BeginWait(waiter.RequestId);
+
+        _clock.Advance(granted.ExpiresAt - _clock.GetUtcNow());
+        Assert.Equal(granted.ExpiresAt, after.NextExpiry());
+        after.Pump();
+
+        var handOff = Assert.Single(after.TakeHandOffs());
+        Assert.Equal("waiter", handOff.Owner);
+        Assert.Equal(granted.Token + 1, handOff.Token);
+    }
+
+    [Fact]
+    public void Expiry_alone_is_not_a_write_that_must_precede_an_answer()
+    {
+        var book = NewBook();
+        book.Acquire(Exclusive("a"));
+        book.MarkClean();
+
+        _clock.Advance(Lease);
+        book.Pump();
+
+        Assert.Empty(book.Holders);
+        Assert.False(book.IsDirty);
+        Assert.False(book.HasUnwrittenRelease);
+    }
 }

@@ -26,7 +26,17 @@ public sealed class LockStaleWriteTests(ClusterFixture fixture)
         var storage = fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(ProviderNames.GrainStorage);
         var grainId = fixture.Client.GetGrain<ILockGrain>(name).GetGrainId();
         var state = new GrainState<LeaseState>(new LeaseState());
-        await storage.ReadStateAsync("lease", grainId, state);
+
+        // A release is written shortly after it is answered; the other writer here read storage after that write (one
+        // that read before it would also see the released lease and wait for it to end: LockReleaseWriteTests).
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await storage.ReadStateAsync("lease", grainId, state);
+                return state.State is { Holders.Count: 0 };
+            },
+            TimeSpan.FromSeconds(15),
+            "the release is written");
         Assert.NotNull(state.State);
         Assert.Equal(1, state.State.LastToken);
         state.State.LastToken = 100;
