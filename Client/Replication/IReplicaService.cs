@@ -19,10 +19,10 @@ public interface IReplicaService
 {
     /// <summary>Creates a group (epoch 1, copy 0 primary), or returns its status when it already has this mode and count.</summary>
     /// <param name="group">Group name, 1–256 characters of <c>[A-Za-z0-9._:/-]</c>.</param>
-    /// <param name="mode">Default <see cref="ReplicationMode.PrimaryBackup"/> (multi-primary is refused by this version).</param>
+    /// <param name="mode">Default <see cref="ReplicationMode.PrimaryBackup"/>. <see cref="ReplicationMode.MultiPrimary"/>: every copy accepts writes, a value is a last-writer-wins register merged by hybrid logical clock, a version is its clock stamp as a number, conditional writes and the change feed are refused, and a primary read reads a majority.</param>
     /// <param name="replicas">Copies, 1–7, default 3.</param>
     /// <param name="cancellationToken">Cancels waiting for the answer.</param>
-    /// <exception cref="ArgumentException">Invalid name or count; multi-primary; a different mode or count than the existing group.</exception>
+    /// <exception cref="ArgumentException">Invalid name or count; a different mode or count than the existing group.</exception>
     Task<ReplicaGroupStatus> ConfigureAsync(string group, ReplicationMode mode = ReplicationMode.PrimaryBackup, int replicas = ReplicaLimits.DefaultReplicas, CancellationToken cancellationToken = default);
 
     /// <summary>The group's epoch, primary and each copy's silo, role, version and lag.</summary>

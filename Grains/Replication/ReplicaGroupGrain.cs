@@ -41,13 +41,15 @@ internal sealed partial class ReplicaGroupGrain(
             return await GetStatus(cancellationToken);
         }
 
-        if (mode == ReplicationMode.MultiPrimary)
-        {
-            return await MultiPrimaryRouting.ConfigureAsync(Group, replicas);
-        }
-
         state.State = new ReplicaGroupState { Configured = true, Mode = mode, Replicas = replicas, Epoch = 1, Primary = 0 };
         await state.WriteStateAsync(cancellationToken);
+        if (mode == ReplicationMode.MultiPrimary)
+        {
+            // Every copy accepts writes: there is no primary to appoint; copies activate on first use.
+            LogConfigured(Group, replicas);
+            return await GetStatus(cancellationToken);
+        }
+
         try
         {
             await Copy(0).BecomePrimary(1, replicas);
@@ -65,6 +67,11 @@ internal sealed partial class ReplicaGroupGrain(
     public async Task<ReplicaGroupStatus> GetStatus(CancellationToken cancellationToken = default)
     {
         var config = Require();
+        if (config.Mode == ReplicationMode.MultiPrimary)
+        {
+            return await MultiPrimaryRouting.StatusAsync(GrainFactory, Group, config, cancellationToken);
+        }
+
         var states = await AskAllAsync(i => Copy(i).GetState());
         var primaryHigh = states[config.Primary]?.High ?? states.Max(s => s?.High ?? 0);
         var copies = new ReplicaCopyStatus[config.Replicas];
@@ -94,6 +101,11 @@ internal sealed partial class ReplicaGroupGrain(
         ReplicaValidation.ValidateKey(key);
         ReplicaValidation.ValidateEnum(read, nameof(read));
         var config = Require();
+        if (config.Mode == ReplicationMode.MultiPrimary)
+        {
+            return await MultiPrimaryRouting.ReadAsync(GrainFactory, Group, config.Replicas, key, read, logger, cancellationToken);
+        }
+
         switch (read)
         {
             case ReadConsistency.Any:
@@ -130,7 +142,11 @@ internal sealed partial class ReplicaGroupGrain(
     public Task<ReplicaChangePage> ReadChanges(long afterVersion, int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
-        Require();
+        if (Require().Mode == ReplicationMode.MultiPrimary)
+        {
+            throw MultiPrimaryRouting.NoChangeFeed(Group);
+        }
+
         return OnPrimaryAsync((copy, epoch) => copy.ReadChanges(epoch, afterVersion, max), cancellationToken);
     }
 
@@ -140,6 +156,11 @@ internal sealed partial class ReplicaGroupGrain(
         ReplicaValidation.ValidateEnum(write, nameof(write));
         ReplicaValidation.ValidateExpectedVersion(expectedVersion);
         var config = Require();
+        if (config.Mode == ReplicationMode.MultiPrimary)
+        {
+            return await MultiPrimaryRouting.WriteAsync(GrainFactory, Group, config.Replicas, key, value, write, expectedVersion, logger, cancellationToken);
+        }
+
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var (epoch, primary) = (config.Epoch, config.Primary);
@@ -295,14 +316,12 @@ internal sealed partial class ReplicaGroupGrain(
             throw ReplicaGroupNotFoundException.ForGroup(Group);
         }
 
-        return state.State.Mode == ReplicationMode.MultiPrimary ? throw MultiPrimaryRouting.NotWired(Group) : state.State;
+        return state.State;
     }
 
     private IReplicaCopyGrain Copy(int index) => GrainFactory.GetGrain<IReplicaCopyGrain>(ReplicaCopyKey.Format(Group, index));
 
-    private static bool IsUnreachable(Exception ex) =>
-        ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ReplicaUnavailableException
-            or Orleans.Storage.InconsistentStateException or Npgsql.NpgsqlException;
+    private static bool IsUnreachable(Exception ex) => ReplicaFaults.IsUnreachable(ex);
 
     private static string Describe(ReplicationMode mode) => mode == ReplicationMode.MultiPrimary ? "multi-primary" : "primary-backup";
 
@@ -312,6 +331,5 @@ internal sealed partial class ReplicaGroupGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group} failed over to epoch {Epoch}: primary {Old} -> {New} (version {Version})")]
     private partial void LogFailedOver(string group, long epoch, int old, int @new, long version);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Replica group {Group}: copy {Copy} did not answer")]
-    private partial void LogCopyUnreachable(Exception exception, string group, int copy);
+    private void LogCopyUnreachable(Exception exception, string group, int copy) => ReplicaLog.CopyUnreachable(logger, exception, group, copy);
 }

@@ -18,7 +18,7 @@ namespace OrleansSync.Replication.MultiPrimary;
 /// copy that lost its data (memory profile) never reuses tags or counter slots it handed out before.</para>
 /// </remarks>
 [Reentrant]
-[MultiPrimaryCopyPlacement]
+[ReplicaCopyPlacement]
 internal sealed partial class MultiPrimaryCopyGrain(
     ICopyStore store,
     IOptions<MultiPrimaryOptions> options,

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Orleans.Hosting;
 
 namespace OrleansSync.Replication.MultiPrimary;
 
@@ -11,7 +10,6 @@ internal static class MultiPrimaryServiceCollectionExtensions
     {
         services.AddOptions<MultiPrimaryOptions>();
         services.TryAddSingleton<ICopyStore, MemoryCopyStore>();
-        services.AddPlacementDirector<MultiPrimaryCopyPlacement, MultiPrimaryCopyPlacementDirector>();
         return services;
     }
 }

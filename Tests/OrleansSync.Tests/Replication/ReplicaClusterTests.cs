@@ -218,8 +218,6 @@ public sealed class ReplicaClusterTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<ArgumentException>(() => Replicas.SetAsync("g", "k", Bytes("v"), (WriteConsistency)9));
         await Assert.ThrowsAsync<ArgumentException>(() => Replicas.GetAsync("g", "", ReadConsistency.Any));
         Assert.Throws<ArgumentOutOfRangeException>(() => Replicas.WatchAsync("g", -1));
-        var multi = await Assert.ThrowsAsync<ArgumentException>(() => Replicas.ConfigureAsync(NewGroup("multi"), ReplicationMode.MultiPrimary));
-        Assert.Contains("mode multi-primary", multi.Message, StringComparison.Ordinal);
 
         var unknown = NewGroup("unknown");
         await Assert.ThrowsAsync<ReplicaGroupNotFoundException>(() => Replicas.GetStatusAsync(unknown));

@@ -59,7 +59,6 @@ public sealed class ReplicaHttpTests(ReplicaSiloFixture silo) : IClassFixture<Re
     [InlineData("PUT", "/v1/replicas/{g}", """{"mode":"chain"}""", 400, "mode")]
     [InlineData("PUT", "/v1/replicas/{g}", """{"replicas":8}""", 400, "replicas")]
     [InlineData("PUT", "/v1/replicas/{g}", """{"replicas":0}""", 400, "replicas")]
-    [InlineData("PUT", "/v1/replicas/{g}", """{"mode":"multi-primary"}""", 400, "mode")]
     [InlineData("PUT", "/v1/replicas/{g}/keys/k", """{"value":1,"write":"quorum"}""", 400, "write")]
     [InlineData("PUT", "/v1/replicas/{g}/keys/k", """{"value":1,"expectedVersion":-1}""", 400, "expectedVersion")]
     [InlineData("PUT", "/v1/replicas/{g}/keys/k", """{"write":"one"}""", 400, "value")]
@@ -98,6 +97,32 @@ public sealed class ReplicaHttpTests(ReplicaSiloFixture silo) : IClassFixture<Re
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
         var fits = await PutAsync($"/v1/replicas/{group}/keys/fits", new JsonObject { ["value"] = new string('x', (1024 * 1024) - 2) });
         Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_multi_primary_group_serves_the_same_routes_with_clock_versions_and_refuses_conditional_writes()
+    {
+        var group = NewName("multi");
+        var configured = await ReadAsync(await PutAsync($"/v1/replicas/{group}", new JsonObject { ["mode"] = "multi-primary", ["replicas"] = 3 }));
+        Assert.Equal("multi-primary", configured["mode"]!.GetValue<string>());
+        Assert.Equal(3, configured["replicas"]!.AsArray().Count);
+        Assert.All(configured["replicas"]!.AsArray(), c => Assert.Equal("primary", c!["role"]!.GetValue<string>()));
+
+        var first = await ReadAsync(await PutAsync($"/v1/replicas/{group}/keys/cart%2F7", new JsonObject { ["value"] = new JsonArray(1, 2), ["write"] = "all" }));
+        Assert.Equal(3, first["acks"]!.GetValue<int>());
+        var second = await ReadAsync(await PutAsync($"/v1/replicas/{group}/keys/cart%2F7", new JsonObject { ["value"] = new JsonArray(1, 2, 3), ["write"] = "majority" }));
+        Assert.True(second["version"]!.GetValue<long>() > first["version"]!.GetValue<long>());
+
+        var got = await ReadAsync(await silo.Http.GetAsync(new Uri($"/v1/replicas/{group}/keys/cart%2F7?read=majority", UriKind.Relative)));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("[1,2,3]"), got["value"]));
+        Assert.Equal(second["version"]!.GetValue<long>(), got["version"]!.GetValue<long>());
+
+        var conditional = await PutAsync($"/v1/replicas/{group}/keys/cart%2F7", new JsonObject { ["value"] = 4, ["expectedVersion"] = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, conditional.StatusCode);
+        Assert.NotNull((await ReadAsync(conditional))["errors"]!["expectedVersion"]);
+
+        Assert.Equal(HttpStatusCode.OK, (await silo.Http.DeleteAsync(new Uri($"/v1/replicas/{group}/keys/cart%2F7?write=all", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.GetAsync(new Uri($"/v1/replicas/{group}/keys/cart%2F7?read=any", UriKind.Relative))).StatusCode);
     }
 
     private Task<HttpResponseMessage> PutAsync(string path, JsonObject body) =>
