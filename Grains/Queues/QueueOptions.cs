@@ -1,3 +1,5 @@
+using OrleansSync.Hosting;
+
 namespace OrleansSync.Queues;
 
 /// <summary>
@@ -17,21 +19,21 @@ public sealed class QueueOptions
     public int DefaultPartitions
     {
         get => _defaultPartitions;
-        set => _defaultPartitions = InRange(value, 1, 256);
+        set => _defaultPartitions = OptionBounds.InRange(value, 1, 256);
     }
 
     /// <summary>Deliveries per message and group before it is dead-lettered. Default 5; 1–100.</summary>
     public int MaxDeliveries
     {
         get => _maxDeliveries;
-        set => _maxDeliveries = InRange(value, 1, 100);
+        set => _maxDeliveries = OptionBounds.InRange(value, 1, 100);
     }
 
     /// <summary>How long a message id is remembered for dedupe. Default 10 minutes; 1 second–7 days.</summary>
     public TimeSpan DedupeWindow
     {
         get => _dedupeWindow;
-        set => _dedupeWindow = InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+        set => _dedupeWindow = OptionBounds.InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
     }
 
     /// <summary>
@@ -41,7 +43,7 @@ public sealed class QueueOptions
     public int MaxInFlightPerConsumer
     {
         get => _maxInFlightPerConsumer;
-        set => _maxInFlightPerConsumer = InRange(value, 1, 10_000);
+        set => _maxInFlightPerConsumer = OptionBounds.InRange(value, 1, 10_000);
     }
 
     /// <summary>
@@ -51,7 +53,7 @@ public sealed class QueueOptions
     public TimeSpan ConsumerLease
     {
         get => _consumerLease;
-        set => _consumerLease = InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        set => _consumerLease = OptionBounds.InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
     }
 
     /// <summary>
@@ -61,20 +63,6 @@ public sealed class QueueOptions
     public int MaxUnsettledPerPartition
     {
         get => _maxUnsettledPerPartition;
-        set => _maxUnsettledPerPartition = InRange(value, 100, 1_000_000);
-    }
-
-    private static int InRange(int value, int min, int max)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(value, min);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, max);
-        return value;
-    }
-
-    private static TimeSpan InRange(TimeSpan value, TimeSpan min, TimeSpan max)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(value, min);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, max);
-        return value;
+        set => _maxUnsettledPerPartition = OptionBounds.InRange(value, 100, 1_000_000);
     }
 }

@@ -54,7 +54,7 @@ internal sealed partial class ReplicaGroupGrain(
         {
             await Copy(0).BecomePrimary(1, replicas);
         }
-        catch (Exception ex) when (IsUnreachable(ex))
+        catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
         {
             // The first write fails over to a reachable copy.
             LogCopyUnreachable(ex, Group, 0);
@@ -118,7 +118,7 @@ internal sealed partial class ReplicaGroupGrain(
                     {
                         return await Copy((start + n) % config.Replicas).Read(key, null).WaitAsync(CopyTimeout, cancellationToken);
                     }
-                    catch (Exception ex) when (IsUnreachable(ex))
+                    catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
                     {
                         last = ex;
                     }
@@ -169,7 +169,7 @@ internal sealed partial class ReplicaGroupGrain(
             {
                 outcome = await Copy(primary).Write(epoch, key, value, write, expectedVersion, cancellationToken);
             }
-            catch (Exception ex) when (IsUnreachable(ex))
+            catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
             {
                 LogCopyUnreachable(ex, Group, primary);
                 await FailoverAsync(epoch, cancellationToken);
@@ -211,7 +211,7 @@ internal sealed partial class ReplicaGroupGrain(
             {
                 return await call(Copy(config.Primary), epoch);
             }
-            catch (Exception ex) when ((IsUnreachable(ex) || ex is ReplicaUnavailableException) && attempt + 1 < MaxAttempts)
+            catch (Exception ex) when ((ReplicaFaults.IsUnreachable(ex) || ex is ReplicaUnavailableException) && attempt + 1 < MaxAttempts)
             {
                 await FailoverAsync(epoch, cancellationToken);
             }
@@ -280,7 +280,7 @@ internal sealed partial class ReplicaGroupGrain(
                 LogFailedOver(Group, epoch, oldPrimary, candidate.Index, candidate.State!.High);
                 return;
             }
-            catch (Exception ex) when (IsUnreachable(ex))
+            catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
             {
                 LogCopyUnreachable(ex, Group, candidate.Index);
             }
@@ -300,7 +300,7 @@ internal sealed partial class ReplicaGroupGrain(
             {
                 return await call(i).WaitAsync(CopyTimeout);
             }
-            catch (Exception ex) when (IsUnreachable(ex))
+            catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
             {
                 LogCopyUnreachable(ex, Group, i);
                 return null;
@@ -320,8 +320,6 @@ internal sealed partial class ReplicaGroupGrain(
     }
 
     private IReplicaCopyGrain Copy(int index) => GrainFactory.GetGrain<IReplicaCopyGrain>(ReplicaCopyKey.Format(Group, index));
-
-    private static bool IsUnreachable(Exception ex) => ReplicaFaults.IsUnreachable(ex);
 
     private static string Describe(ReplicationMode mode) => mode == ReplicationMode.MultiPrimary ? "multi-primary" : "primary-backup";
 

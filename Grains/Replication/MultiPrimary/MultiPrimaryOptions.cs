@@ -1,3 +1,4 @@
+using OrleansSync.Hosting;
 using OrleansSync.Replication.Crdts;
 
 namespace OrleansSync.Replication.MultiPrimary;
@@ -21,7 +22,7 @@ public sealed class MultiPrimaryOptions
     public TimeSpan AntiEntropyInterval
     {
         get => _antiEntropyInterval;
-        set => _antiEntropyInterval = InRange(value, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        set => _antiEntropyInterval = OptionBounds.InRange(value, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
     }
 
     /// <summary>
@@ -31,21 +32,21 @@ public sealed class MultiPrimaryOptions
     public TimeSpan PeerTimeout
     {
         get => _peerTimeout;
-        set => _peerTimeout = InRange(value, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2));
+        set => _peerTimeout = OptionBounds.InRange(value, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2));
     }
 
     /// <summary>Most keys sent (and most asked for) per anti-entropy message; a tick repeats until the peers agree. Default 1,000; 1–100,000.</summary>
     public int AntiEntropyBatchSize
     {
         get => _antiEntropyBatchSize;
-        set => _antiEntropyBatchSize = InRange(value, 1, 100_000);
+        set => _antiEntropyBatchSize = OptionBounds.InRange(value, 1, 100_000);
     }
 
     /// <summary>Largest register value in bytes. Default 1 MiB; 1 byte–16 MiB.</summary>
     public int MaxValueBytes
     {
         get => _maxValueBytes;
-        set => _maxValueBytes = InRange(value, 1, 16 * 1024 * 1024);
+        set => _maxValueBytes = OptionBounds.InRange(value, 1, 16 * 1024 * 1024);
     }
 
     /// <summary>
@@ -55,20 +56,6 @@ public sealed class MultiPrimaryOptions
     public TimeSpan MaxClockDrift
     {
         get => _maxClockDrift;
-        set => _maxClockDrift = InRange(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
-    }
-
-    private static int InRange(int value, int min, int max)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(value, min);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, max);
-        return value;
-    }
-
-    private static TimeSpan InRange(TimeSpan value, TimeSpan min, TimeSpan max)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(value, min);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, max);
-        return value;
+        set => _maxClockDrift = OptionBounds.InRange(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
     }
 }
