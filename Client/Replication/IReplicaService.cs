@@ -19,7 +19,7 @@ public interface IReplicaService
 {
     /// <summary>Creates a group (epoch 1, copy 0 primary), or returns its status when it already has this mode and count.</summary>
     /// <param name="group">Group name, 1–256 characters of <c>[A-Za-z0-9._:/-]</c>.</param>
-    /// <param name="mode">Default <see cref="ReplicationMode.PrimaryBackup"/>. <see cref="ReplicationMode.MultiPrimary"/>: every copy accepts writes, a value is a last-writer-wins register merged by hybrid logical clock, a version is its clock stamp as a number, conditional writes and the change feed are refused, and a primary read reads a majority.</param>
+    /// <param name="mode">Default <see cref="ReplicationMode.PrimaryBackup"/>. <see cref="ReplicationMode.MultiPrimary"/>: every copy accepts writes, a value is a last-writer-wins register merged by hybrid logical clock, a version is its clock stamp as a number, conditional writes are refused, a primary read reads a majority, and the change feed is ordered per key (see <see cref="WatchAsync"/>).</param>
     /// <param name="replicas">Copies, 1–7, default 3.</param>
     /// <param name="cancellationToken">Cancels waiting for the answer.</param>
     /// <exception cref="ArgumentException">Invalid name or count; a different mode or count than the existing group.</exception>
@@ -67,6 +67,12 @@ public interface IReplicaService
     /// Copies keep the latest write per key, so the part read from the primary is a compacted history: a key written
     /// several times after <paramref name="fromVersion"/> appears once, at its latest version, still in version order.
     /// Applying the changes in order to a local map always yields the group's state as of the last change seen.
+    /// <para>Multi-primary groups have no group-wide order: a version is a key's clock stamp. The feed then delivers, per
+    /// key, changes with increasing versions (an older write that arrives after a newer one of its key is skipped), in
+    /// arrival order across keys; it reads a majority of copies at the start and whenever the stream is quiet for 5 s,
+    /// so a write acknowledged at majority is delivered even if its stream event is lost. Applying the changes to a local
+    /// map still converges to the group's state; <paramref name="fromVersion"/> is then a clock stamp, typically the
+    /// largest version the caller has applied.</para>
     /// </remarks>
     /// <param name="group">Group name.</param>
     /// <param name="fromVersion">Deliver changes after this version; 0 (default) for the whole group.</param>

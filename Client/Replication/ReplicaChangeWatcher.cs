@@ -7,18 +7,22 @@ namespace OrleansSync.Client.Replication;
 
 /// <summary>
 /// One <see cref="IReplicaService.WatchAsync"/> enumeration: subscribe to the group's stream first (so nothing published
-/// from then on is missed), read what is missing from the primary, then follow the stream, filling any gap by version
-/// with another read.
+/// from then on is missed), read what is missing, then follow the stream. A primary-backup group's versions are one
+/// gap-free sequence, so a gap in the stream is filled by reading again. A multi-primary group's versions are per-key
+/// clock stamps with no single order: a change is delivered when it is newer than what was delivered for its key, and
+/// the watcher reads again whenever the stream goes quiet.
 /// </summary>
 internal sealed class ReplicaChangeWatcher(IClusterClient client, string group, long fromVersion)
 {
-    /// <summary>After this long without a stream event the watcher reads from the primary anyway (stream events are not durable).</summary>
+    /// <summary>After this long without a stream event the watcher reads anyway (stream events are not durable).</summary>
     private static readonly TimeSpan QuietPoll = TimeSpan.FromSeconds(5);
 
     private const int PageSize = ReplicaLimits.MaxChangesPerRead;
 
     private readonly Channel<ReplicaChangeBatch> _live = Channel.CreateUnbounded<ReplicaChangeBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly MultiPrimaryFeedCursor _perKey = new(fromVersion);
     private long _last = fromVersion;
+    private bool _sequenced = true;
 
     public async IAsyncEnumerable<ReplicaChange> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -53,38 +57,11 @@ internal sealed class ReplicaChangeWatcher(IClusterClient client, string group, 
                     }
                 }
 
-                if (batch is null)
+                var changes = batch is null
+                    ? ReadMissingAsync(grain, cancellationToken)
+                    : _sequenced ? FollowSequenceAsync(grain, batch, cancellationToken) : FollowPerKey(batch).ToAsyncEnumerable();
+                await foreach (var change in changes.ConfigureAwait(false))
                 {
-                    await foreach (var change in ReadMissingAsync(grain, cancellationToken).ConfigureAwait(false))
-                    {
-                        yield return change;
-                    }
-
-                    continue;
-                }
-
-                foreach (var change in batch.Changes)
-                {
-                    if (change.Version <= _last)
-                    {
-                        continue;
-                    }
-
-                    if (change.Version > _last + 1)
-                    {
-                        // A gap: events were lost or published before we subscribed. The primary has them.
-                        await foreach (var missing in ReadMissingAsync(grain, cancellationToken).ConfigureAwait(false))
-                        {
-                            yield return missing;
-                        }
-
-                        if (change.Version <= _last)
-                        {
-                            continue;
-                        }
-                    }
-
-                    _last = change.Version;
                     yield return change;
                 }
             }
@@ -103,23 +80,68 @@ internal sealed class ReplicaChangeWatcher(IClusterClient client, string group, 
         }
     }
 
+    private async IAsyncEnumerable<ReplicaChange> FollowSequenceAsync(IReplicaGroupGrain grain, ReplicaChangeBatch batch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var change in batch.Changes)
+        {
+            if (change.Version <= _last)
+            {
+                continue;
+            }
+
+            if (change.Version > _last + 1)
+            {
+                // A gap: events were lost or published before we subscribed. The primary has them.
+                await foreach (var missing in ReadMissingAsync(grain, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return missing;
+                }
+
+                if (change.Version <= _last)
+                {
+                    continue;
+                }
+            }
+
+            _last = change.Version;
+            yield return change;
+        }
+    }
+
+    private IEnumerable<ReplicaChange> FollowPerKey(ReplicaChangeBatch batch) => batch.Changes.Where(_perKey.TryDeliver);
+
     private async IAsyncEnumerable<ReplicaChange> ReadMissingAsync(IReplicaGroupGrain grain, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var after = _sequenced ? _last : _perKey.ReadFrom;
         while (true)
         {
-            var page = await grain.ReadChanges(_last, PageSize, cancellationToken).ConfigureAwait(false);
+            var page = await grain.ReadChanges(after, PageSize, cancellationToken).ConfigureAwait(false);
+            _sequenced = page.Sequenced;
             foreach (var change in page.Changes)
             {
-                if (change.Version > _last)
+                if (page.Sequenced ? change.Version > _last : _perKey.TryDeliver(change))
                 {
-                    _last = change.Version;
+                    _last = Math.Max(_last, change.Version);
                     yield return change;
                 }
             }
 
-            if (page.Changes.Count < PageSize)
+            if (!page.Sequenced)
             {
-                yield break;
+                _perKey.Read(page.CommittedVersion);
+                after = page.CommittedVersion;
+                if (!page.More)
+                {
+                    yield break;
+                }
+            }
+            else
+            {
+                after = _last;
+                if (page.Changes.Count < PageSize)
+                {
+                    yield break;
+                }
             }
         }
     }

@@ -45,7 +45,11 @@ public interface IReplicaGroupGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ReplicaReadResult> Get(string key, ReadConsistency read, CancellationToken cancellationToken = default);
 
-    /// <summary>Up to <paramref name="max"/> changes with version above <paramref name="afterVersion"/>, committed on a majority, in version order.</summary>
+    /// <summary>
+    /// Primary-backup: up to <paramref name="max"/> changes with version above <paramref name="afterVersion"/>, committed on
+    /// a majority, in version order. Multi-primary: the registers of a majority of copies written after that version,
+    /// merged per key, in version order (a page may hold more than <paramref name="max"/> when copies differ).
+    /// </summary>
     /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
     [Alias("ReadChanges")]
     Task<ReplicaChangePage> ReadChanges(long afterVersion, int max, CancellationToken cancellationToken = default);

@@ -9,7 +9,8 @@ namespace OrleansSync.Replication;
 /// copies: a value is an LWW register per key, any copy takes a write, and consistency levels become copy counts
 /// (one = 1, majority = ⌊N/2⌋+1, all = N). A multi-primary group has no single order of writes, so a key's version is
 /// its register's hybrid-logical-clock stamp packed into a number (<see cref="VersionOf"/>), conditional writes are
-/// refused, <c>read=primary</c> reads a majority, and there is no change feed.
+/// refused, <c>read=primary</c> reads a majority, and the change feed is ordered per key only (see
+/// <see cref="ReadChangesAsync"/>).
 /// </summary>
 internal static class MultiPrimaryRouting
 {
@@ -76,9 +77,60 @@ internal static class MultiPrimaryRouting
         }, cancellationToken);
     }
 
-    /// <summary>The error for a change-feed read of a multi-primary group.</summary>
-    public static NotSupportedException NoChangeFeed(string group) =>
-        new($"Replica group '{group}' is multi-primary: its copies have no single order of writes, so it has no change feed (read keys instead).");
+    /// <summary>
+    /// A change-feed page: the registers written after <paramref name="afterVersion"/> on the first majority of copies to
+    /// answer, merged per key (the larger version wins) and cut where the first full copy page ends, so the page is
+    /// complete up to its <see cref="ReplicaChangePage.CommittedVersion"/>: every write acknowledged at majority before
+    /// the read is on at least one of the copies read.
+    /// </summary>
+    /// <exception cref="ReplicaUnavailableException">Fewer than a majority of copies answered.</exception>
+    public static async Task<ReplicaChangePage> ReadChangesAsync(
+        IGrainFactory grains, string group, int replicas, long afterVersion, int max, ILogger logger, CancellationToken cancellationToken)
+    {
+        var majority = (replicas / 2) + 1;
+        var pending = Enumerable.Range(0, replicas).Select(async index =>
+        {
+            try
+            {
+                return await Copy(grains, group, index).ReadRegisterChanges(replicas, afterVersion, max).WaitAsync(CopyTimeout, cancellationToken);
+            }
+            catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
+            {
+                ReplicaLog.CopyUnreachable(logger, ex, group, index);
+                return null;
+            }
+        }).ToList();
+        var pages = new List<ReplicaChangePage>();
+        while (pages.Count < majority && pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (await done is { } page)
+            {
+                pages.Add(page);
+            }
+        }
+
+        if (pages.Count < majority)
+        {
+            throw new ReplicaUnavailableException($"Only {pages.Count} of {replicas} copies of replica group '{group}' answered; a majority is {majority}.");
+        }
+
+        var more = pages.Any(p => p.More);
+        var cut = more ? pages.Where(p => p.More).Min(p => p.CommittedVersion) : long.MaxValue;
+        var latest = new Dictionary<string, ReplicaChange>(StringComparer.Ordinal);
+        foreach (var change in pages.SelectMany(p => p.Changes).Where(c => c.Version <= cut))
+        {
+            if (!latest.TryGetValue(change.Key, out var seen) || change.Version > seen.Version)
+            {
+                latest[change.Key] = change;
+            }
+        }
+
+        var changes = latest.Values.OrderBy(c => c.Version).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var complete = more ? cut : changes.Count == 0 ? afterVersion : changes[^1].Version;
+        return new ReplicaChangePage(changes, complete, Sequenced: false, More: more);
+    }
 
     /// <summary>
     /// A register stamp as a number that orders writes of one key: milliseconds × 65,536 + logical counter (capped),

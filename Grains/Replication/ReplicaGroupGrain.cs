@@ -142,9 +142,10 @@ internal sealed partial class ReplicaGroupGrain(
     public Task<ReplicaChangePage> ReadChanges(long afterVersion, int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
-        if (Require().Mode == ReplicationMode.MultiPrimary)
+        var config = Require();
+        if (config.Mode == ReplicationMode.MultiPrimary)
         {
-            throw MultiPrimaryRouting.NoChangeFeed(Group);
+            return MultiPrimaryRouting.ReadChangesAsync(GrainFactory, Group, config.Replicas, afterVersion, max, logger, cancellationToken);
         }
 
         return OnPrimaryAsync((copy, epoch) => copy.ReadChanges(epoch, afterVersion, max), cancellationToken);

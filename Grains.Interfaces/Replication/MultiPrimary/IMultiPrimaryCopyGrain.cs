@@ -65,6 +65,17 @@ public interface IMultiPrimaryCopyGrain : IGrainWithStringKey
     [Alias("SyncNow")]
     Task<int> SyncNow(int copies);
 
+    /// <summary>
+    /// For the change feed: this copy's registers whose version (clock stamp as a number) is above
+    /// <paramref name="afterVersion"/>, in version order, at most <paramref name="max"/>; deletes included. A full page
+    /// has <see cref="ReplicaChangePage.More"/> set and <see cref="ReplicaChangePage.CommittedVersion"/> at its last version.
+    /// </summary>
+    /// <param name="copies">The group's replica count.</param>
+    /// <param name="afterVersion">Exclusive lower bound, ≥ 0.</param>
+    /// <param name="max">Page size, 1–<see cref="ReplicaLimits.MaxChangesPerRead"/>.</param>
+    [Alias("ReadRegisterChanges")]
+    Task<ReplicaChangePage> ReadRegisterChanges(int copies, long afterVersion, int max);
+
     /// <summary>Between copies: merges pushed states; returns once they are durable here.</summary>
     [Alias("MergeEntries")]
     Task MergeEntries(int copies, IReadOnlyDictionary<string, ReplicatedValue> entries);

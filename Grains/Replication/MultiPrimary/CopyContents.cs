@@ -1,4 +1,5 @@
 using OrleansSync.Hashing;
+using OrleansSync.Replication.Crdts;
 
 namespace OrleansSync.Replication.MultiPrimary;
 
@@ -23,6 +24,11 @@ internal sealed class CopyContents
     public static int BucketOf(string key) => (int)(StableKeyHash.Hash64(key) % MultiPrimaryLimits.DigestBuckets);
 
     public ReplicatedValue? Get(string key) => _values.GetValueOrDefault(key);
+
+    /// <summary>Every key whose register was written (deletes included), with its register.</summary>
+    public IEnumerable<KeyValuePair<string, LwwRegister>> Registers =>
+        _values.Where(static v => v.Value.Register is { } r && r.Timestamp != HlcTimestamp.Zero)
+            .Select(static v => KeyValuePair.Create(v.Key, v.Value.Register!));
 
     /// <summary>Merges <paramref name="incoming"/> into the key's state; answers whether the state changed.</summary>
     public bool Merge(string key, ReplicatedValue incoming)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Streams;
 using OrleansSync.Replication.Crdts;
 
 namespace OrleansSync.Replication.MultiPrimary;
@@ -14,6 +15,9 @@ namespace OrleansSync.Replication.MultiPrimary;
 /// <para>Durability: changed keys are saved in batches, one save at a time, each holding the keys' latest states; a
 /// write or push is answered only after the save that holds it. A failed save deactivates the copy, and the next
 /// activation reloads what is durable.</para>
+/// <para>Change feed: an acknowledged register write (set or delete) is published on the group's
+/// <see cref="ReplicaFeedStream"/> by the copy that took it; <see cref="ReadRegisterChanges"/> serves catch-up reads. A
+/// lost event is found again by the reader's next catch-up read, so publishing is best effort.</para>
 /// <para>Each activation writes to counters and sets under a fresh replica id (copy index + random incarnation), so a
 /// copy that lost its data (memory profile) never reuses tags or counter slots it handed out before.</para>
 /// </remarks>
@@ -38,6 +42,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
     private int _copies;
     private string _replica = "";
     private HybridLogicalClock _clock = null!;
+    private IAsyncStream<ReplicaChangeBatch>? _feed;
 
     private MultiPrimaryOptions Settings => options.Value;
 
@@ -65,7 +70,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
         MultiPrimaryValidation.ValidateValue(value, Settings.MaxValueBytes);
         Accept(write);
         var stamp = _clock.Now();
-        return WriteAsync(key, new ReplicatedValue(new LwwRegister(stamp, value), null, null), stamp, write.RequiredAcks);
+        return WriteRegisterAsync(key, value, stamp, write.RequiredAcks);
     }
 
     public Task<CopyWriteResult> Delete(string key, MultiPrimaryWrite write)
@@ -73,7 +78,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
         MultiPrimaryValidation.ValidateKey(key);
         Accept(write);
         var stamp = _clock.Now();
-        return WriteAsync(key, new ReplicatedValue(new LwwRegister(stamp, null), null, null), stamp, write.RequiredAcks);
+        return WriteRegisterAsync(key, null, stamp, write.RequiredAcks);
     }
 
     public async Task<RegisterRead> Get(string key, MultiPrimaryRead read)
@@ -144,6 +149,29 @@ internal sealed partial class MultiPrimaryCopyGrain(
         return moved.Sum();
     }
 
+    public Task<ReplicaChangePage> ReadRegisterChanges(int copies, long afterVersion, int max)
+    {
+        Accept(copies);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(max, ReplicaLimits.MaxChangesPerRead);
+        var after = _contents.Registers
+            .Select(static r => ChangeOf(r.Key, r.Value))
+            .Where(c => c.Version > afterVersion)
+            .OrderBy(static c => c.Version)
+            .ThenBy(static c => c.Key, StringComparer.Ordinal)
+            .ToList();
+        if (after.Count <= max)
+        {
+            return Task.FromResult(new ReplicaChangePage(after, after.Count == 0 ? afterVersion : after[^1].Version, Sequenced: false, More: false));
+        }
+
+        // Never end a page inside a run of equal versions: the next page starts after the last version of this one.
+        var last = after[max - 1].Version;
+        var page = after.TakeWhile(c => c.Version <= last).ToList();
+        return Task.FromResult(new ReplicaChangePage(page, last, Sequenced: false, More: page.Count < after.Count));
+    }
+
     public Task MergeEntries(int copies, IReadOnlyDictionary<string, ReplicatedValue> entries)
     {
         Accept(copies);
@@ -194,6 +222,32 @@ internal sealed partial class MultiPrimaryCopyGrain(
 
         return answer;
     }
+
+    /// <summary>Writes a register value (null: a tombstone) and, once acknowledged, publishes it on the change feed.</summary>
+    private async Task<CopyWriteResult> WriteRegisterAsync(string key, byte[]? value, HlcTimestamp stamp, int requiredAcks)
+    {
+        var register = new LwwRegister(stamp, value);
+        var result = await WriteAsync(key, new ReplicatedValue(register, null, null), stamp, requiredAcks);
+        _ = PublishAsync(ChangeOf(key, register));
+        return result;
+    }
+
+    private async Task PublishAsync(ReplicaChange change)
+    {
+        try
+        {
+            _feed ??= this.GetStreamProvider(ProviderNames.Streams)
+                .GetStream<ReplicaChangeBatch>(StreamId.Create(ReplicaFeedStream.Namespace, ReplicaFeedStream.Key(_group)));
+            await _feed.OnNextAsync(new ReplicaChangeBatch([change]));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPublishFailed(ex, _group, _index, change.Key);
+        }
+    }
+
+    private static ReplicaChange ChangeOf(string key, LwwRegister register) =>
+        new(key, register.Value, MultiPrimaryRouting.VersionOf(register.Timestamp), 0, register.Value is null);
 
     /// <summary>Applies a local update, waits until it is durable here, then until enough peers hold it too.</summary>
     private async Task<CopyWriteResult> WriteAsync(string key, ReplicatedValue update, HlcTimestamp stamp, int requiredAcks)
