@@ -7,8 +7,9 @@ namespace OrleansSync.Replication.Crdts;
 /// <remarks>
 /// Order (the merge keeps the greater): by <see cref="Timestamp"/>; on an equal timestamp (only possible for states not
 /// produced by distinct clocks) a tombstone beats a value and a larger value (unsigned byte-wise, then longer) beats a
-/// smaller one, so the order is total and merge is deterministic on every node. Tombstones are never collected: a key
-/// that was deleted keeps its timestamp, which is what lets the delete win against older writes that arrive later.
+/// smaller one, so the order is total and merge is deterministic on every node. A key that was deleted keeps its
+/// timestamp, which is what lets the delete win against older writes that arrive later; the register itself never
+/// forgets it (multi-primary copies drop old tombstones after a retention period, outside this type).
 /// The value array must not be modified after it is handed to a register.
 /// </remarks>
 /// <param name="Timestamp">When the value was written; <see cref="HlcTimestamp.Zero"/> for a register never written.</param>

@@ -57,6 +57,47 @@ internal sealed class CopyContents
         return true;
     }
 
+    /// <summary>
+    /// Drops register tombstones stamped before <paramref name="cutoffWallTimeMs"/>: a key with nothing else left goes
+    /// away, a key that also has a counter or a set keeps those.
+    /// </summary>
+    /// <returns>The keys changed; <see cref="Get"/> answers null for those removed entirely.</returns>
+    public List<string> PurgeTombstones(long cutoffWallTimeMs)
+    {
+        var purged = _values.Where(v => IsOldTombstone(v.Value, cutoffWallTimeMs)).Select(static v => v.Key).ToList();
+        foreach (var key in purged)
+        {
+            PurgeTombstone(key, cutoffWallTimeMs);
+        }
+
+        return purged;
+    }
+
+    /// <summary>Drops the key's register if it is a tombstone stamped before <paramref name="cutoffWallTimeMs"/>; answers whether it did.</summary>
+    public bool PurgeTombstone(string key, long cutoffWallTimeMs)
+    {
+        if (!_values.TryGetValue(key, out var value) || !IsOldTombstone(value, cutoffWallTimeMs))
+        {
+            return false;
+        }
+
+        var bucket = BucketOf(key);
+        _buckets[bucket] ^= ValueDigest.OfKey(key, _digests[key]);
+        var rest = value with { Register = null };
+        if (rest.Equals(ReplicatedValue.Empty))
+        {
+            _values.Remove(key);
+            _digests.Remove(key);
+            _bucketKeys[bucket].Remove(key);
+        }
+        else
+        {
+            Put(key, bucket, rest);
+        }
+
+        return true;
+    }
+
     /// <summary>Key → digest for every key in <paramref name="buckets"/>.</summary>
     public Dictionary<string, ulong> KeyDigests(IEnumerable<int> buckets)
     {
@@ -71,6 +112,9 @@ internal sealed class CopyContents
 
         return digests;
     }
+
+    private static bool IsOldTombstone(ReplicatedValue value, long cutoffWallTimeMs) =>
+        value.Register is { IsDeleted: true } register && register.Timestamp.WallTimeMs < cutoffWallTimeMs;
 
     private void Put(string key, int bucket, ReplicatedValue value)
     {

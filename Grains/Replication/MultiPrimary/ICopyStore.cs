@@ -12,6 +12,6 @@ internal interface ICopyStore
     /// <summary>Every key the copy holds.</summary>
     Task<IReadOnlyDictionary<string, ReplicatedValue>> LoadAsync(string group, int copy, CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces the given keys' states, atomically.</summary>
-    Task SaveAsync(string group, int copy, IReadOnlyList<KeyValuePair<string, ReplicatedValue>> entries, CancellationToken cancellationToken);
+    /// <summary>Inserts or replaces the given keys' states and removes the keys whose state is null (purged), atomically.</summary>
+    Task SaveAsync(string group, int copy, IReadOnlyList<KeyValuePair<string, ReplicatedValue?>> entries, CancellationToken cancellationToken);
 }

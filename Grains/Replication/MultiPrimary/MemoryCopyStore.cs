@@ -16,11 +16,17 @@ internal sealed class MemoryCopyStore : ICopyStore
     public Task<IReadOnlyDictionary<string, ReplicatedValue>> LoadAsync(string group, int copy, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, ReplicatedValue>>(new Dictionary<string, ReplicatedValue>(Copy(group, copy), StringComparer.Ordinal));
 
-    public Task SaveAsync(string group, int copy, IReadOnlyList<KeyValuePair<string, ReplicatedValue>> entries, CancellationToken cancellationToken)
+    public Task SaveAsync(string group, int copy, IReadOnlyList<KeyValuePair<string, ReplicatedValue?>> entries, CancellationToken cancellationToken)
     {
         var store = Copy(group, copy);
         foreach (var (key, value) in entries)
         {
+            if (value is null)
+            {
+                store.TryRemove(key, out _);
+                continue;
+            }
+
             store.AddOrUpdate(key, static (_, incoming) => incoming, static (_, old, incoming) => old.Merge(incoming), value);
         }
 

@@ -10,6 +10,9 @@ internal sealed partial class MultiPrimaryCopyGrain
     [LoggerMessage(Level = LogLevel.Error, Message = "Group {Group} copy {Index}: saving {Keys} keys failed; deactivating to reload what is durable")]
     private partial void LogSaveFailed(Exception exception, string group, int index, int keys);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group} copy {Index}: dropped {Keys} tombstones older than {Retention}")]
+    private partial void LogTombstonesPurged(string group, int index, int keys, TimeSpan retention);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Group {Group} copy {Index}: publishing the change of key {Key} on the feed failed; readers find it with their next catch-up read")]
     private partial void LogPublishFailed(Exception exception, string group, int index, string key);
 

@@ -43,6 +43,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
     private string _replica = "";
     private HybridLogicalClock _clock = null!;
     private IAsyncStream<ReplicaChangeBatch>? _feed;
+    private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
 
     private MultiPrimaryOptions Settings => options.Value;
 
@@ -254,7 +255,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
     {
         _contents.Merge(key, update);
         await SaveAsync([key]);
-        var pushed = new Dictionary<string, ReplicatedValue>(StringComparer.Ordinal) { [key] = _contents.Get(key)! };
+        var pushed = new Dictionary<string, ReplicatedValue>(StringComparer.Ordinal) { [key] = _contents.Get(key) ?? update };
         var acks = 1 + await PushToPeersAsync(pushed, requiredAcks - 1);
         if (acks < requiredAcks)
         {
@@ -360,6 +361,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
 
     private async Task RunAntiEntropyAsync(CancellationToken cancellationToken)
     {
+        await PurgeTombstonesAsync();
         if (_copies > 1)
         {
             await Task.WhenAll(PeerIndexes().Select(SyncWithPeerAsync));
@@ -423,16 +425,42 @@ internal sealed partial class MultiPrimaryCopyGrain(
         return moved;
     }
 
-    /// <summary>Merges states from elsewhere; returns once every key they touched is durable here.</summary>
+    /// <summary>Drops tombstones older than the retention (at most once a minute) and saves the keys that changed.</summary>
+    private async Task PurgeTombstonesAsync()
+    {
+        var now = time.GetUtcNow();
+        var retention = Settings.TombstoneRetention;
+        if (now - _lastPurge < (retention < TimeSpan.FromMinutes(1) ? retention : TimeSpan.FromMinutes(1)))
+        {
+            return;
+        }
+
+        _lastPurge = now;
+        var purged = _contents.PurgeTombstones(TombstoneCutoff());
+        if (purged.Count > 0)
+        {
+            LogTombstonesPurged(_group, _index, purged.Count, retention);
+            await SaveAsync(purged);
+        }
+    }
+
+    /// <summary>Tombstones stamped before this wall time (ms) are past the retention.</summary>
+    private long TombstoneCutoff() => (time.GetUtcNow() - Settings.TombstoneRetention).ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Merges states from elsewhere; returns once every key they touched is durable here. A tombstone past the retention
+    /// still wins over the older state it deletes, and is then dropped like the purge would.
+    /// </summary>
     private Task MergeLocalAsync(IReadOnlyDictionary<string, ReplicatedValue> entries)
     {
         var touched = new List<string>();
+        var cutoff = TombstoneCutoff();
         foreach (var (key, value) in entries)
         {
             Observe(value);
 
             // A key that did not change may still be waiting for its save (a concurrent merge brought the same state).
-            if (_contents.Merge(key, value) || _dirty.Contains(key) || _saving.Contains(key))
+            if (_contents.Merge(key, value) | _contents.PurgeTombstone(key, cutoff) || _dirty.Contains(key) || _saving.Contains(key))
             {
                 touched.Add(key);
             }
@@ -465,7 +493,8 @@ internal sealed partial class MultiPrimaryCopyGrain(
                 _nextSave = null;
                 _saving = [.. _dirty];
                 _dirty.Clear();
-                var entries = _saving.Select(key => new KeyValuePair<string, ReplicatedValue>(key, _contents.Get(key)!)).ToList();
+                // A key purged since it was marked has no state: the save removes its record.
+                var entries = _saving.Select(key => new KeyValuePair<string, ReplicatedValue?>(key, _contents.Get(key))).ToList();
                 try
                 {
                     await store.SaveAsync(_group, _index, entries, CancellationToken.None);

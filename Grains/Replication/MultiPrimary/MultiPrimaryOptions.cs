@@ -14,6 +14,7 @@ public sealed class MultiPrimaryOptions
     private int _antiEntropyBatchSize = 1000;
     private int _maxValueBytes = MultiPrimaryLimits.DefaultMaxValueBytes;
     private TimeSpan _maxClockDrift = HybridLogicalClock.DefaultMaxDrift;
+    private TimeSpan _tombstoneRetention = TimeSpan.FromDays(7);
 
     /// <summary>
     /// How often each copy compares digests with every peer and exchanges the keys that differ. Once copies can reach
@@ -57,5 +58,18 @@ public sealed class MultiPrimaryOptions
     {
         get => _maxClockDrift;
         set => _maxClockDrift = OptionBounds.InRange(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+    }
+
+    /// <summary>
+    /// How long a deleted register's tombstone is kept. A tombstone is what makes a delete win over an older write that
+    /// arrives later, so it must outlive every way such a write can still arrive: a copy cut off (or stopped with its
+    /// data) for longer than this can bring a deleted value back when it returns. Such a copy's data should be emptied
+    /// before it rejoins. Older tombstones are dropped by each copy's anti-entropy timer (checked at most once a minute)
+    /// and ignored when a peer sends them. Default 7 days; 1 s–10 years.
+    /// </summary>
+    public TimeSpan TombstoneRetention
+    {
+        get => _tombstoneRetention;
+        set => _tombstoneRetention = OptionBounds.InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(3650));
     }
 }

@@ -5,7 +5,7 @@ namespace OrleansSync.Replication.MultiPrimary;
 
 /// <summary>
 /// The PostgreSQL profile's copy store (table of migration <c>0007_crdt_replicas.sql</c>): one row per
-/// (group, copy, key), upserted per save in one statement. States are stored with the Orleans serializer, whose
+/// (group, copy, key), upserted (or, for purged keys, deleted) per save in one statement. States are stored with the Orleans serializer, whose
 /// field ids keep old rows readable after the contract types gain fields.
 /// </summary>
 internal sealed class PostgresCopyStore(string connectionString, Serializer serializer) : ICopyStore
@@ -31,14 +31,18 @@ internal sealed class PostgresCopyStore(string connectionString, Serializer seri
         return entries;
     }
 
-    public async Task SaveAsync(string group, int copy, IReadOnlyList<KeyValuePair<string, ReplicatedValue>> entries, CancellationToken cancellationToken)
+    public async Task SaveAsync(string group, int copy, IReadOnlyList<KeyValuePair<string, ReplicatedValue?>> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
         {
             return;
         }
 
+        var saved = entries.Where(static e => e.Value is not null).Select(static e => KeyValuePair.Create(e.Key, e.Value!)).ToList();
         await using var command = _dataSource.CreateCommand("""
+            WITH purged AS (
+                DELETE FROM orleanssync_crdt_replicas
+                WHERE replica_group = @group AND copy_index = @copy AND entry_key = ANY(@removed))
             INSERT INTO orleanssync_crdt_replicas (replica_group, copy_index, entry_key, state, digest, updated_at)
             SELECT @group, @copy, e.entry_key, e.state, e.digest, now()
             FROM unnest(@keys, @states, @digests) AS e(entry_key, state, digest)
@@ -47,9 +51,10 @@ internal sealed class PostgresCopyStore(string connectionString, Serializer seri
             """);
         command.Parameters.AddWithValue("group", group);
         command.Parameters.AddWithValue("copy", copy);
-        command.Parameters.AddWithValue("keys", entries.Select(e => e.Key).ToArray());
-        command.Parameters.AddWithValue("states", entries.Select(e => serializer.SerializeToArray(e.Value)).ToArray());
-        command.Parameters.AddWithValue("digests", entries.Select(e => unchecked((long)ValueDigest.Compute(e.Value))).ToArray());
+        command.Parameters.AddWithValue("removed", entries.Where(static e => e.Value is null).Select(static e => e.Key).ToArray());
+        command.Parameters.AddWithValue("keys", saved.Select(e => e.Key).ToArray());
+        command.Parameters.AddWithValue("states", saved.Select(e => serializer.SerializeToArray(e.Value)).ToArray());
+        command.Parameters.AddWithValue("digests", saved.Select(e => unchecked((long)ValueDigest.Compute(e.Value))).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
