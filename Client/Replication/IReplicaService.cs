@@ -80,4 +80,49 @@ public interface IReplicaService
     /// <exception cref="ArgumentException">Invalid name or negative <paramref name="fromVersion"/> (thrown at once).</exception>
     /// <exception cref="ReplicaGroupNotFoundException">Not configured (thrown while enumerating).</exception>
     IAsyncEnumerable<ReplicaChange> WatchAsync(string group, long fromVersion = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Multi-primary groups: adds <paramref name="delta"/> to the key's counter (a PN-counter, separate from the key's
+    /// value); a negative delta subtracts. Increments made on different copies at the same time all count.
+    /// </summary>
+    /// <param name="group">Group name (a multi-primary group).</param>
+    /// <param name="key">Key.</param>
+    /// <param name="delta">Default 1; not 0 and not <see cref="long.MinValue"/>.</param>
+    /// <param name="write">Default <see cref="WriteConsistency.Majority"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting for the answer (the change may still happen).</param>
+    /// <returns>The change's clock stamp as a version, and how many copies held it.</returns>
+    /// <exception cref="ArgumentException">Invalid name, key, delta or consistency; the group is primary-backup.</exception>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    /// <exception cref="ReplicaUnavailableException">Fewer copies than asked held it in time.</exception>
+    Task<ReplicaWriteResult> IncrementAsync(string group, string key, long delta = 1, WriteConsistency write = WriteConsistency.Majority, CancellationToken cancellationToken = default);
+
+    /// <summary>Multi-primary groups: the key's counter, 0 if never changed.</summary>
+    /// <param name="group">Group name (a multi-primary group).</param>
+    /// <param name="key">Key.</param>
+    /// <param name="read">Default <see cref="ReadConsistency.Majority"/> (primary also reads a majority); any reads one copy.</param>
+    /// <param name="cancellationToken">Cancels waiting for the answer.</param>
+    /// <exception cref="ArgumentException">Invalid name, key or consistency; the group is primary-backup.</exception>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    /// <exception cref="ReplicaUnavailableException">Too few copies answered.</exception>
+    Task<long> GetCounterAsync(string group, string key, ReadConsistency read = ReadConsistency.Majority, CancellationToken cancellationToken = default);
+
+    /// <summary>Multi-primary groups: adds elements to the key's set (an add-wins OR-set, separate from the key's value).</summary>
+    /// <param name="group">Group name (a multi-primary group).</param>
+    /// <param name="key">Key.</param>
+    /// <param name="elements">1–1,000 elements, each 1–1,024 characters.</param>
+    /// <param name="write">Default <see cref="WriteConsistency.Majority"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting for the answer (the change may still happen).</param>
+    /// <inheritdoc cref="IncrementAsync" path="/returns|/exception"/>
+    Task<ReplicaWriteResult> AddToSetAsync(string group, string key, IReadOnlyList<string> elements, WriteConsistency write = WriteConsistency.Majority, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Multi-primary groups: removes elements from the key's set. A remove takes out the adds the copy it reaches has
+    /// seen; an add made concurrently elsewhere wins and keeps the element.
+    /// </summary>
+    /// <inheritdoc cref="AddToSetAsync" path="/param|/returns|/exception"/>
+    Task<ReplicaWriteResult> RemoveFromSetAsync(string group, string key, IReadOnlyList<string> elements, WriteConsistency write = WriteConsistency.Majority, CancellationToken cancellationToken = default);
+
+    /// <summary>Multi-primary groups: the key's set elements in ordinal order, empty if never written.</summary>
+    /// <inheritdoc cref="GetCounterAsync" path="/param|/exception"/>
+    Task<IReadOnlyList<string>> GetSetAsync(string group, string key, ReadConsistency read = ReadConsistency.Majority, CancellationToken cancellationToken = default);
 }

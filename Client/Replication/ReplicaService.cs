@@ -1,4 +1,5 @@
 using OrleansSync.Replication;
+using OrleansSync.Replication.MultiPrimary;
 
 namespace OrleansSync.Client.Replication;
 
@@ -28,9 +29,7 @@ internal sealed class ReplicaService(IClusterClient client) : IReplicaService
 
     public Task<ReplicaReadResult> GetAsync(string group, string key, ReadConsistency read = ReadConsistency.Primary, CancellationToken cancellationToken = default)
     {
-        ReplicaValidation.ValidateGroup(group);
-        ReplicaValidation.ValidateKey(key);
-        ReplicaValidation.ValidateEnum(read, nameof(read));
+        ValidateRead(group, key, read);
         return Group(group).Get(key, read, cancellationToken);
     }
 
@@ -45,6 +44,49 @@ internal sealed class ReplicaService(IClusterClient client) : IReplicaService
         ReplicaValidation.ValidateGroup(group);
         ArgumentOutOfRangeException.ThrowIfNegative(fromVersion);
         return new ReplicaChangeWatcher(client, group, fromVersion).RunAsync(cancellationToken);
+    }
+
+    public Task<ReplicaWriteResult> IncrementAsync(string group, string key, long delta = 1, WriteConsistency write = WriteConsistency.Majority, CancellationToken cancellationToken = default)
+    {
+        ValidateWrite(group, key, write, expectedVersion: null);
+        if (delta is 0 or long.MinValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "delta must not be 0 (or long.MinValue).");
+        }
+
+        return Group(group).AddToCounter(key, delta, write, cancellationToken);
+    }
+
+    public Task<long> GetCounterAsync(string group, string key, ReadConsistency read = ReadConsistency.Majority, CancellationToken cancellationToken = default)
+    {
+        ValidateRead(group, key, read);
+        return Group(group).GetCounter(key, read, cancellationToken);
+    }
+
+    public Task<ReplicaWriteResult> AddToSetAsync(string group, string key, IReadOnlyList<string> elements, WriteConsistency write = WriteConsistency.Majority, CancellationToken cancellationToken = default) =>
+        UpdateSetAsync(group, key, elements, remove: false, write, cancellationToken);
+
+    public Task<ReplicaWriteResult> RemoveFromSetAsync(string group, string key, IReadOnlyList<string> elements, WriteConsistency write = WriteConsistency.Majority, CancellationToken cancellationToken = default) =>
+        UpdateSetAsync(group, key, elements, remove: true, write, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetSetAsync(string group, string key, ReadConsistency read = ReadConsistency.Majority, CancellationToken cancellationToken = default)
+    {
+        ValidateRead(group, key, read);
+        return Group(group).GetSet(key, read, cancellationToken);
+    }
+
+    private Task<ReplicaWriteResult> UpdateSetAsync(string group, string key, IReadOnlyList<string> elements, bool remove, WriteConsistency write, CancellationToken cancellationToken)
+    {
+        ValidateWrite(group, key, write, expectedVersion: null);
+        MultiPrimaryValidation.ValidateElements(elements);
+        return Group(group).UpdateSet(key, elements, remove, write, cancellationToken);
+    }
+
+    private static void ValidateRead(string group, string key, ReadConsistency read)
+    {
+        ReplicaValidation.ValidateGroup(group);
+        ReplicaValidation.ValidateKey(key);
+        ReplicaValidation.ValidateEnum(read, nameof(read));
     }
 
     private static void ValidateWrite(string group, string key, WriteConsistency write, long? expectedVersion)

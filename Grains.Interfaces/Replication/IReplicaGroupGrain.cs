@@ -53,4 +53,44 @@ public interface IReplicaGroupGrain : IGrainWithStringKey
     /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
     [Alias("ReadChanges")]
     Task<ReplicaChangePage> ReadChanges(long afterVersion, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Multi-primary groups: adds <paramref name="delta"/> (negative subtracts) to the key's PN-counter. Counters are
+    /// separate from the key's register value; increments on different copies all count.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="delta">Not 0 and not <see cref="long.MinValue"/>.</param>
+    /// <param name="write">How many copies must hold it before the answer.</param>
+    /// <param name="cancellationToken">Cancels the wait (the change may still happen).</param>
+    /// <returns>The change's clock stamp as a version, and the acks.</returns>
+    /// <exception cref="ArgumentException">Bad key or delta; the group is primary-backup (parameter <c>group</c>).</exception>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    /// <exception cref="ReplicaUnavailableException">Not enough copies held it in time.</exception>
+    [Alias("AddToCounter")]
+    Task<ReplicaWriteResult> AddToCounter(string key, long delta, WriteConsistency write, CancellationToken cancellationToken = default);
+
+    /// <summary>Multi-primary groups: the key's counter (0 if never changed), merged over one (any) or a majority (majority, primary) of copies.</summary>
+    /// <exception cref="ArgumentException">Bad key; the group is primary-backup.</exception>
+    /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
+    /// <exception cref="ReplicaUnavailableException">Too few copies answered.</exception>
+    [Alias("GetCounter")]
+    Task<long> GetCounter(string key, ReadConsistency read, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Multi-primary groups: adds (<paramref name="remove"/> false) or removes elements of the key's add-wins OR-set. A
+    /// remove takes out the adds the copy has seen; an add concurrent with it wins.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="elements">1–1,000 elements, each 1–1,024 characters.</param>
+    /// <param name="remove">Whether to remove rather than add.</param>
+    /// <param name="write">How many copies must hold it before the answer.</param>
+    /// <param name="cancellationToken">Cancels the wait (the change may still happen).</param>
+    /// <inheritdoc cref="AddToCounter" path="/returns|/exception"/>
+    [Alias("UpdateSet")]
+    Task<ReplicaWriteResult> UpdateSet(string key, IReadOnlyList<string> elements, bool remove, WriteConsistency write, CancellationToken cancellationToken = default);
+
+    /// <summary>Multi-primary groups: the key's set elements in ordinal order (empty if never written), merged over one or a majority of copies.</summary>
+    /// <inheritdoc cref="GetCounter" path="/exception"/>
+    [Alias("GetSet")]
+    Task<IReadOnlyList<string>> GetSet(string key, ReadConsistency read, CancellationToken cancellationToken = default);
 }

@@ -67,15 +67,52 @@ internal static class MultiPrimaryRouting
     public static Task<ReplicaReadResult> ReadAsync(
         IGrainFactory grains, string group, int replicas, string key, ReadConsistency read, ILogger logger, CancellationToken cancellationToken)
     {
-        var copies = read == ReadConsistency.Any ? 1 : (replicas / 2) + 1;
         return OnAnyCopyAsync(grains, group, replicas, logger, async copy =>
         {
-            var result = await copy.Get(key, new MultiPrimaryRead(replicas, copies));
+            var result = await copy.Get(key, ReadOf(read, replicas));
             return result.Value is null
                 ? new ReplicaReadResult(false, null, VersionOf(result.Timestamp))
                 : new ReplicaReadResult(true, result.Value, VersionOf(result.Timestamp));
         }, cancellationToken);
     }
+
+    /// <summary>Adds <paramref name="delta"/> to the key's counter through the first copy that answers.</summary>
+    /// <exception cref="ReplicaUnavailableException">No copy answered, or too few copies held the change.</exception>
+    public static Task<ReplicaWriteResult> AddToCounterAsync(
+        IGrainFactory grains, string group, int replicas, string key, long delta, WriteConsistency write, ILogger logger, CancellationToken cancellationToken)
+    {
+        var acks = new MultiPrimaryWrite(replicas, Count(write, replicas));
+        return OnAnyCopyAsync(grains, group, replicas, logger, async copy =>
+        {
+            var result = delta > 0 ? await copy.Increment(key, delta, acks) : await copy.Decrement(key, -delta, acks);
+            return new ReplicaWriteResult(VersionOf(result.Timestamp), result.Acks);
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads the key's counter merged over 1 (any) or a majority of copies.</summary>
+    /// <exception cref="ReplicaUnavailableException">No copy answered, or fewer copies than asked for.</exception>
+    public static Task<long> GetCounterAsync(
+        IGrainFactory grains, string group, int replicas, string key, ReadConsistency read, ILogger logger, CancellationToken cancellationToken) =>
+        OnAnyCopyAsync(grains, group, replicas, logger, async copy => (await copy.GetCounter(key, ReadOf(read, replicas))).Value, cancellationToken);
+
+    /// <summary>Adds or removes set elements through the first copy that answers.</summary>
+    /// <exception cref="ReplicaUnavailableException">No copy answered, or too few copies held the change.</exception>
+    public static Task<ReplicaWriteResult> UpdateSetAsync(
+        IGrainFactory grains, string group, int replicas, string key, IReadOnlyList<string> elements, bool remove, WriteConsistency write, ILogger logger, CancellationToken cancellationToken)
+    {
+        var acks = new MultiPrimaryWrite(replicas, Count(write, replicas));
+        return OnAnyCopyAsync(grains, group, replicas, logger, async copy =>
+        {
+            var result = remove ? await copy.RemoveElements(key, elements, acks) : await copy.AddElements(key, elements, acks);
+            return new ReplicaWriteResult(VersionOf(result.Timestamp), result.Acks);
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads the key's set merged over 1 (any) or a majority of copies.</summary>
+    /// <exception cref="ReplicaUnavailableException">No copy answered, or fewer copies than asked for.</exception>
+    public static Task<IReadOnlyList<string>> GetSetAsync(
+        IGrainFactory grains, string group, int replicas, string key, ReadConsistency read, ILogger logger, CancellationToken cancellationToken) =>
+        OnAnyCopyAsync(grains, group, replicas, logger, async copy => (await copy.GetSet(key, ReadOf(read, replicas))).Elements, cancellationToken);
 
     /// <summary>
     /// A change-feed page: the registers written after <paramref name="afterVersion"/> on the first majority of copies to
@@ -138,6 +175,9 @@ internal static class MultiPrimaryRouting
     /// </summary>
     public static long VersionOf(HlcTimestamp timestamp) =>
         (timestamp.WallTimeMs * 65_536) + Math.Clamp(timestamp.Logical, 0, 65_535);
+
+    private static MultiPrimaryRead ReadOf(ReadConsistency read, int replicas) =>
+        new(replicas, read == ReadConsistency.Any ? 1 : (replicas / 2) + 1);
 
     private static int Count(WriteConsistency write, int replicas) => write switch
     {

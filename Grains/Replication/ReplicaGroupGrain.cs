@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using OrleansSync.Replication.MultiPrimary;
 
 namespace OrleansSync.Replication;
 
@@ -137,6 +138,44 @@ internal sealed partial class ReplicaGroupGrain(
             default:
                 return await OnPrimaryAsync((copy, epoch) => copy.Read(key, epoch), cancellationToken);
         }
+    }
+
+    public Task<ReplicaWriteResult> AddToCounter(string key, long delta, WriteConsistency write, CancellationToken cancellationToken = default)
+    {
+        ReplicaValidation.ValidateKey(key);
+        ReplicaValidation.ValidateEnum(write, nameof(write));
+        if (delta is 0 or long.MinValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "delta must not be 0 (or long.MinValue).");
+        }
+
+        var config = RequireMultiPrimary("counters");
+        return MultiPrimaryRouting.AddToCounterAsync(GrainFactory, Group, config.Replicas, key, delta, write, logger, cancellationToken);
+    }
+
+    public Task<long> GetCounter(string key, ReadConsistency read, CancellationToken cancellationToken = default)
+    {
+        ReplicaValidation.ValidateKey(key);
+        ReplicaValidation.ValidateEnum(read, nameof(read));
+        var config = RequireMultiPrimary("counters");
+        return MultiPrimaryRouting.GetCounterAsync(GrainFactory, Group, config.Replicas, key, read, logger, cancellationToken);
+    }
+
+    public Task<ReplicaWriteResult> UpdateSet(string key, IReadOnlyList<string> elements, bool remove, WriteConsistency write, CancellationToken cancellationToken = default)
+    {
+        ReplicaValidation.ValidateKey(key);
+        MultiPrimaryValidation.ValidateElements(elements);
+        ReplicaValidation.ValidateEnum(write, nameof(write));
+        var config = RequireMultiPrimary("sets");
+        return MultiPrimaryRouting.UpdateSetAsync(GrainFactory, Group, config.Replicas, key, elements, remove, write, logger, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> GetSet(string key, ReadConsistency read, CancellationToken cancellationToken = default)
+    {
+        ReplicaValidation.ValidateKey(key);
+        ReplicaValidation.ValidateEnum(read, nameof(read));
+        var config = RequireMultiPrimary("sets");
+        return MultiPrimaryRouting.GetSetAsync(GrainFactory, Group, config.Replicas, key, read, logger, cancellationToken);
     }
 
     public Task<ReplicaChangePage> ReadChanges(long afterVersion, int max, CancellationToken cancellationToken = default)
@@ -318,6 +357,19 @@ internal sealed partial class ReplicaGroupGrain(
         }
 
         return state.State;
+    }
+
+    /// <summary>The configuration of a multi-primary group; CRDT operations on a primary-backup group are bad input.</summary>
+    private ReplicaGroupState RequireMultiPrimary(string what)
+    {
+        var config = Require();
+        if (config.Mode != ReplicationMode.MultiPrimary)
+        {
+            throw new ArgumentException(
+                $"Replica group '{Group}' is primary-backup; {what} are CRDTs that only multi-primary groups hold.", "group");
+        }
+
+        return config;
     }
 
     private IReplicaCopyGrain Copy(int index) => GrainFactory.GetGrain<IReplicaCopyGrain>(ReplicaCopyKey.Format(Group, index));

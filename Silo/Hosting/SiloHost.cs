@@ -53,6 +53,7 @@ internal static class SiloHost
         app.MapQueueEndpoints();
         app.MapRingEndpoints();
         app.MapReplicaEndpoints();
+        app.MapReplicaCrdtEndpoints();
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;

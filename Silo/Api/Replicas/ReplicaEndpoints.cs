@@ -125,14 +125,14 @@ internal static class ReplicaEndpoints
         }).ConfigureAwait(false);
     }
 
-    private static bool TryReadNames(string group, string key, out string groupName, out string keyName, out IResult? problem)
+    internal static bool TryReadNames(string group, string key, out string groupName, out string keyName, out IResult? problem)
     {
         keyName = "";
         return RouteName.TryRead(group, "group", out groupName, out problem)
             && RouteName.TryRead(key, "key", out keyName, out problem);
     }
 
-    private static bool TryReadWrite(string? write, long? expectedVersion, out WriteConsistency consistency, out IResult? problem)
+    internal static bool TryReadWrite(string? write, long? expectedVersion, out WriteConsistency consistency, out IResult? problem)
     {
         problem = null;
         if (!ReplicaWireNames.TryParseWrite(write, out consistency))
@@ -151,7 +151,7 @@ internal static class ReplicaEndpoints
     }
 
     /// <summary>Maps the typed replication errors to the contract's status codes.</summary>
-    private static async Task<IResult> CallAsync(Func<Task<IResult>> call)
+    internal static async Task<IResult> CallAsync(Func<Task<IResult>> call)
     {
         try
         {

@@ -125,6 +125,73 @@ public sealed class ReplicaHttpTests(ReplicaSiloFixture silo) : IClassFixture<Re
         Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.GetAsync(new Uri($"/v1/replicas/{group}/keys/cart%2F7?read=any", UriKind.Relative))).StatusCode);
     }
 
+    [Fact]
+    public async Task Counters_and_sets_of_a_multi_primary_group_change_and_read_over_http()
+    {
+        var group = NewName("crdt");
+        await ReadAsync(await PutAsync($"/v1/replicas/{group}", new JsonObject { ["mode"] = "multi-primary", ["replicas"] = 3 }));
+
+        var up = await ReadAsync(await PostAsync($"/v1/replicas/{group}/counters/visits", new JsonObject { ["delta"] = 5, ["write"] = "all" }));
+        Assert.Equal(3, up["acks"]!.GetValue<int>());
+        await ReadAsync(await PostAsync($"/v1/replicas/{group}/counters/visits", new JsonObject()));
+        await ReadAsync(await PostAsync($"/v1/replicas/{group}/counters/visits", new JsonObject { ["delta"] = -2 }));
+        foreach (var read in new[] { "", "?read=majority", "?read=primary" })
+        {
+            var counter = await ReadAsync(await silo.Http.GetAsync(new Uri($"/v1/replicas/{group}/counters/visits{read}", UriKind.Relative)));
+            Assert.Equal(4, counter["value"]!.GetValue<long>());
+        }
+
+        var never = await ReadAsync(await silo.Http.GetAsync(new Uri($"/v1/replicas/{group}/counters/never", UriKind.Relative)));
+        Assert.Equal(0, never["value"]!.GetValue<long>());
+
+        await ReadAsync(await PostAsync($"/v1/replicas/{group}/sets/team%2Fa", new JsonObject { ["add"] = new JsonArray("ann", "bob", "cy"), ["write"] = "all" }));
+        await ReadAsync(await PostAsync($"/v1/replicas/{group}/sets/team%2Fa", new JsonObject { ["remove"] = new JsonArray("bob"), ["write"] = "all" }));
+        var set = await ReadAsync(await silo.Http.GetAsync(new Uri($"/v1/replicas/{group}/sets/team%2Fa?read=majority", UriKind.Relative)));
+        Assert.Equal(["ann", "cy"], set["elements"]!.AsArray().Select(e => e!.GetValue<string>()));
+
+        // The key's value is separate from its counter and set.
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.GetAsync(new Uri($"/v1/replicas/{group}/keys/visits?read=majority", UriKind.Relative))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/replicas/{g}/counters/c", """{"delta":0}""", 400, "delta")]
+    [InlineData("POST", "/v1/replicas/{g}/counters/c", """{"delta":1,"write":"most"}""", 400, "write")]
+    [InlineData("POST", "/v1/replicas/{g}/counters/bad%20key", """{"delta":1}""", 400, "key")]
+    [InlineData("GET", "/v1/replicas/{g}/counters/c?read=strong", "", 400, "read")]
+    [InlineData("POST", "/v1/replicas/{g}/sets/s", """{"add":["a"],"remove":["b"]}""", 400, "add")]
+    [InlineData("POST", "/v1/replicas/{g}/sets/s", """{}""", 400, "add")]
+    [InlineData("POST", "/v1/replicas/{g}/sets/s", """{"remove":[""]}""", 400, "remove")]
+    [InlineData("GET", "/v1/replicas/{g}/sets/s?read=all", "", 400, "read")]
+    [InlineData("POST", "/v1/replicas/{pb}/counters/c", """{"delta":1}""", 400, "group")]
+    [InlineData("GET", "/v1/replicas/{pb}/sets/s", "", 400, "group")]
+    [InlineData("POST", "/v1/replicas/{unknown}/counters/c", """{"delta":1}""", 404, null)]
+    [InlineData("GET", "/v1/replicas/{unknown}/sets/s", "", 404, null)]
+    public async Task Bad_counter_and_set_input_answers_a_problem_naming_the_field(string method, string path, string json, int status, string? field)
+    {
+        var group = NewName("crdt-bad");
+        var primaryBackup = NewName("crdt-pb");
+        await ReadAsync(await PutAsync($"/v1/replicas/{group}", new JsonObject { ["mode"] = "multi-primary", ["replicas"] = 1 }));
+        await ReadAsync(await PutAsync($"/v1/replicas/{primaryBackup}", new JsonObject { ["replicas"] = 1 }));
+        var uri = path.Replace("{g}", group, StringComparison.Ordinal).Replace("{pb}", primaryBackup, StringComparison.Ordinal)
+            .Replace("{unknown}", NewName("unknown"), StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(uri, UriKind.Relative));
+        if (json.Length > 0)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        var response = await silo.Http.SendAsync(request);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is not null)
+        {
+            Assert.NotNull((await ReadAsync(response))["errors"]![field]);
+        }
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string path, JsonObject body) =>
+        silo.Http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
+
     private Task<HttpResponseMessage> PutAsync(string path, JsonObject body) =>
         silo.Http.PutAsJsonAsync(new Uri(path, UriKind.Relative), body);
 

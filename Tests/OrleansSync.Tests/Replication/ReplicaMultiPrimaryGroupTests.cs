@@ -98,6 +98,53 @@ public sealed class ReplicaMultiPrimaryGroupTests(ClusterFixture fixture)
         Assert.False((await Replicas.GetAsync(group, "k", ReadConsistency.Majority)).Found);
     }
 
+    [Fact]
+    public async Task Concurrent_counter_changes_on_all_copies_sum_exactly_and_sets_keep_adds_not_seen_by_a_remove()
+    {
+        var group = NewGroup("mp-crdt");
+        await Replicas.ConfigureAsync(group, ReplicationMode.MultiPrimary, replicas: 3);
+
+        // 4 writers × (25 × +3 and 10 × −1), each through a copy the group picks at random.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 35; i++)
+            {
+                var result = await Replicas.IncrementAsync(group, "hits", i < 25 ? 3 : -1, WriteConsistency.Majority);
+                Assert.True(result.Acks >= 2);
+            }
+        })));
+        Assert.Equal(4 * ((25 * 3) - 10), await Replicas.GetCounterAsync(group, "hits"));
+        Assert.Equal(0, await Replicas.GetCounterAsync(group, "never", ReadConsistency.Any));
+
+        await Replicas.AddToSetAsync(group, "team", ["ann", "bob"], WriteConsistency.All);
+        await Replicas.RemoveFromSetAsync(group, "team", ["bob"], WriteConsistency.All);
+        await Replicas.AddToSetAsync(group, "team", ["cy"], WriteConsistency.Majority);
+        Assert.Equal(["ann", "cy"], await Replicas.GetSetAsync(group, "team"));
+
+        // Counters and sets do not touch the key's value.
+        Assert.False((await Replicas.GetAsync(group, "hits", ReadConsistency.Majority)).Found);
+    }
+
+    [Fact]
+    public async Task Counter_and_set_calls_refuse_bad_input_and_primary_backup_groups()
+    {
+        var group = NewGroup("mp-crdt-bad");
+        await Replicas.ConfigureAsync(group, ReplicationMode.MultiPrimary, replicas: 3);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Replicas.IncrementAsync(group, "c", 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Replicas.IncrementAsync(group, "c", long.MinValue));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Replicas.AddToSetAsync(group, "s", []));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Replicas.RemoveFromSetAsync(group, "s", [new string('x', 1025)]));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Replicas.GetCounterAsync(group, "bad key"));
+        Assert.Equal(0, await Replicas.GetCounterAsync(group, "c"));
+
+        var primaryBackup = NewGroup("pb-crdt");
+        await Replicas.ConfigureAsync(primaryBackup, replicas: 3);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => Replicas.IncrementAsync(primaryBackup, "c"));
+        Assert.Contains("primary-backup", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => Replicas.GetSetAsync(primaryBackup, "s"));
+        await Assert.ThrowsAsync<ReplicaGroupNotFoundException>(() => Replicas.GetCounterAsync(NewGroup("unknown"), "c"));
+    }
+
     private static string ParamFromMessage(string message) =>
         message.Contains("(Parameter 'expectedVersion')", StringComparison.Ordinal) ? "expectedVersion" : message;
 
