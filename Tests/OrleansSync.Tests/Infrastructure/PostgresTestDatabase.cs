@@ -32,6 +32,16 @@ internal sealed class PostgresTestDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Runs a <c>SELECT count(*) …</c> (or any query answering one bigint) and returns its value.</summary>
+    /// <param name="sql">The query, without parameters.</param>
+    /// <returns>The count.</returns>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Drops the database, disconnecting whoever still uses it (e.g. a silo that was not stopped).</summary>
     /// <returns>A task that completes when the database is gone.</returns>
     public async ValueTask DisposeAsync()

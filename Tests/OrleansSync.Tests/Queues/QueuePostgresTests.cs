@@ -1,4 +1,3 @@
-using Npgsql;
 using OrleansSync.Client.Queues;
 using OrleansSync.Queues;
 using OrleansSync.Tests.Infrastructure;
@@ -36,7 +35,7 @@ public sealed class QueuePostgresTests
             await first.StopAllSilosAsync();
         }
 
-        Assert.Equal(messages, await CountRowsAsync(database, "SELECT count(*) FROM orleanssync_queue_messages WHERE queue = 'durable-orders'"));
+        Assert.Equal(messages, await database.CountAsync("SELECT count(*) FROM orleanssync_queue_messages WHERE queue = 'durable-orders'"));
 
         await using var second = await PostgresProfileCluster.StartAsync(database.ConnectionString, 2, serviceId);
         var restarted = new QueueService(second.Client);
@@ -90,7 +89,7 @@ public sealed class QueuePostgresTests
             await first.StopAllSilosAsync();
         }
 
-        Assert.Equal(1, await CountRowsAsync(database, "SELECT count(*) FROM orleanssync_queue_dead_letters WHERE queue = 'durable-poison'"));
+        Assert.Equal(1, await database.CountAsync("SELECT count(*) FROM orleanssync_queue_dead_letters WHERE queue = 'durable-poison'"));
 
         await using var second = await PostgresProfileCluster.StartAsync(database.ConnectionString, 1, serviceId);
         var restarted = new QueueService(second.Client);
@@ -104,14 +103,7 @@ public sealed class QueuePostgresTests
         Assert.Equal("p", again.Id);
         Assert.Equal("{\"x\":1}"u8.ToArray(), again.Body);
         Assert.Equal(1, await restarted.AckAsync(queue, "g", [again.Receipt]));
-        Assert.Equal(0, await CountRowsAsync(database, "SELECT count(*) FROM orleanssync_queue_dead_letters"));
+        Assert.Equal(0, await database.CountAsync("SELECT count(*) FROM orleanssync_queue_dead_letters"));
         await second.StopAllSilosAsync();
-    }
-
-    private static async Task<long> CountRowsAsync(PostgresTestDatabase database, string sql)
-    {
-        await using var connection = await database.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

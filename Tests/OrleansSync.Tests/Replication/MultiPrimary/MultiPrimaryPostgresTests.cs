@@ -1,4 +1,3 @@
-using Npgsql;
 using OrleansSync.Replication.MultiPrimary;
 using OrleansSync.Tests.Infrastructure;
 
@@ -35,7 +34,7 @@ public sealed class MultiPrimaryPostgresTests
         }
 
         // One row per (group, copy, key): eleven writes to "config" rewrote its three rows, never added any.
-        Assert.Equal(9, await CountRowsAsync(database, "SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'durable-mp'"));
+        Assert.Equal(9, await database.CountAsync("SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'durable-mp'"));
 
         await using var second = await PostgresProfileCluster.StartAsync(database.ConnectionString, 2, serviceId);
         var restarted = new CopyGroup(second.Client, "durable-mp");
@@ -54,12 +53,5 @@ public sealed class MultiPrimaryPostgresTests
         await restarted[0].Increment("visits", 1, restarted.All);
         Assert.Equal(8, (await restarted[2].GetCounter("visits", restarted.Local)).Value);
         await second.StopAllSilosAsync();
-    }
-
-    private static async Task<long> CountRowsAsync(PostgresTestDatabase database, string sql)
-    {
-        await using var connection = await database.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

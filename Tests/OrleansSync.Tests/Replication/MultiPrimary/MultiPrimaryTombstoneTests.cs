@@ -1,4 +1,3 @@
-using Npgsql;
 using OrleansSync.Replication.Crdts;
 using OrleansSync.Replication.MultiPrimary;
 using OrleansSync.Tests.Infrastructure;
@@ -42,11 +41,11 @@ public sealed class MultiPrimaryTombstoneTests
         }
 
         await Eventually.UntilAsync(
-            () => CountAsync(database, "SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'tombstones' AND entry_key = 'gone'"),
+            () => database.CountAsync("SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'tombstones' AND entry_key = 'gone'"),
             rows => rows == 0,
             Deadline,
             "the rows of 'gone' are deleted");
-        Assert.Equal(6, await CountAsync(database, "SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'tombstones'"));
+        Assert.Equal(6, await database.CountAsync("SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'tombstones'"));
 
         // A tombstone older than the retention arriving from a peer deletes nothing it is not newer than, and is not kept.
         var old = new HlcTimestamp(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds(), 0, "late-peer");
@@ -57,13 +56,6 @@ public sealed class MultiPrimaryTombstoneTests
         });
         Assert.Null(await group[0].ReadEntry(group.Count, "late"));
         Assert.Equal([3], (await group[0].Get("kept", group.Local)).Value);
-        Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'tombstones' AND entry_key = 'late'"));
-    }
-
-    private static async Task<long> CountAsync(PostgresTestDatabase database, string sql)
-    {
-        await using var connection = await database.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        Assert.Equal(0, await database.CountAsync("SELECT count(*) FROM orleanssync_crdt_replicas WHERE replica_group = 'tombstones' AND entry_key = 'late'"));
     }
 }
