@@ -19,6 +19,7 @@ internal static class Program
         ["locks"] = LockBenchmark.Run,
         ["crdt-convergence"] = CrdtConvergenceBenchmark.Run,
         ["queues"] = QueueBenchmark.Run,
+        ["queues-adonet"] = OrleansSync.Benchmarks.Queues.AdoNet.AdoNetQueueBenchmark.Run,
         ["replicas"] = ReplicaBenchmark.Run,
     };
 

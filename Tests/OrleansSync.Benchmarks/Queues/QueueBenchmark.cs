@@ -26,13 +26,15 @@ internal static class QueueBenchmark
     public static int Run(string[] args)
     {
         var options = Parse(args);
-        var settings = new Settings(
-            TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture)),
-            int.Parse(options.GetValueOrDefault("size", "1024"), CultureInfo.InvariantCulture),
-            int.Parse(options.GetValueOrDefault("batch", "100"), CultureInfo.InvariantCulture),
-            int.Parse(options.GetValueOrDefault("consumers", "4"), CultureInfo.InvariantCulture));
-        return RunAsync(options, settings).GetAwaiter().GetResult();
+        return RunAsync(options, ParseSettings(options)).GetAwaiter().GetResult();
     }
+
+    /// <summary>Reads <c>--seconds --size --batch --consumers</c> (defaults 10, 1024, 100, 4).</summary>
+    internal static Settings ParseSettings(Dictionary<string, string> options) => new(
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture)),
+        int.Parse(options.GetValueOrDefault("size", "1024"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("batch", "100"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("consumers", "4"), CultureInfo.InvariantCulture));
 
     private static async Task<int> RunAsync(Dictionary<string, string> options, Settings settings)
     {
@@ -59,9 +61,22 @@ internal static class QueueBenchmark
             return 2;
         }
 
+        var rounds = int.Parse(options.GetValueOrDefault("rounds", "1"), CultureInfo.InvariantCulture);
+        var (results, failures) = await MeasureAsync(backends, rounds, settings).ConfigureAwait(false);
+        PrintTable(results, rounds, settings);
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Connects each backend in turn (with a 2 s warm-up), then runs <paramref name="rounds"/> rounds of the 1- and
+    /// 32-producer scenarios over all of them; answers every round's result per (backend, scenario) and the count of
+    /// scenarios that failed (a failure is printed and does not stop the others).
+    /// </summary>
+    internal static async Task<(Dictionary<(string Backend, string Scenario), List<QueueScenarioResult>> Results, int Failures)> MeasureAsync(
+        IReadOnlyList<Func<Task<IQueueBackend>>> backends, int rounds, Settings settings)
+    {
         // Rounds go over every backend in turn, so noise from other load on the machine spreads over all of them; each
         // row reports the round with the median rate.
-        var rounds = int.Parse(options.GetValueOrDefault("rounds", "1"), CultureInfo.InvariantCulture);
         var connected = new List<IQueueBackend>();
         var results = new Dictionary<(string Backend, string Scenario), List<QueueScenarioResult>>();
         var failures = 0;
@@ -107,18 +122,27 @@ internal static class QueueBenchmark
             }
         }
 
+        return (results, failures);
+    }
+
+    /// <summary>Prints the Markdown table of the median round (by msg/s) of each row and answers those medians.</summary>
+    internal static IReadOnlyList<QueueScenarioResult> PrintTable(
+        Dictionary<(string Backend, string Scenario), List<QueueScenarioResult>> results, int rounds, Settings settings)
+    {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{settings.Size} B messages, batches of {settings.Batch} per publish/confirm, {settings.Consumers} consumers with prefetch 100, {settings.Duration.TotalSeconds:0} s of publishing per row, median of {rounds} round(s) by msg/s"));
         Console.WriteLine();
         Console.WriteLine("| backend | scenario | msg/s | p50 ms | p99 ms | publish p50 ms | publish p99 ms | messages | msg/s of each round |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        var medians = new List<QueueScenarioResult>();
         foreach (var ((_, _), list) in results)
         {
             var median = list.OrderBy(r => r.PerSecond).ElementAt(list.Count / 2);
+            medians.Add(median);
             Console.WriteLine(Row(median) + " " + string.Join(", ", list.Select(r => r.PerSecond.ToString("0", CultureInfo.InvariantCulture))) + " |");
         }
 
-        return failures == 0 ? 0 : 1;
+        return medians;
     }
 
     private static async Task<QueueScenarioResult> RunScenarioAsync(IQueueBackend backend, string scenario, int producers, Settings settings)
@@ -218,7 +242,7 @@ internal static class QueueBenchmark
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static Dictionary<string, string> Parse(string[] args)
+    internal static Dictionary<string, string> Parse(string[] args)
     {
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -229,5 +253,6 @@ internal static class QueueBenchmark
         return options;
     }
 
-    private sealed record Settings(TimeSpan Duration, int Size, int Batch, int Consumers);
+    /// <summary>How long producers publish per row, the body size, the bodies per publish and the consumer count.</summary>
+    internal sealed record Settings(TimeSpan Duration, int Size, int Batch, int Consumers);
 }
