@@ -7,9 +7,9 @@ namespace OrleansSync.Queues;
 /// <inheritdoc cref="IConsumerGroupPartitionGrain"/>
 /// <remarks>
 /// The <see cref="DeliveryBook"/> decides; this grain fetches messages from the partition (a read-ahead buffer filled by
-/// the stream push or by reads), persists the book after every change and before answering — except acks, which are
-/// persisted with the next change or by a flush timer 100 ms later (a crash in between only repeats a delivery) — and
-/// wakes waiting receivers.
+/// the stream push or by reads), persists the book after every change and before answering — except acks and first
+/// deliveries, which are persisted with the next change or by a flush timer <see cref="QueueOptions.DeliveryFlushDelay"/>
+/// later (a crash in between only repeats a delivery) — and wakes waiting receivers.
 /// If persisting or storing dead letters fails, the in-memory book may be ahead of storage, so the grain deactivates
 /// and the next activation starts from what was stored (at worst a message is delivered again).
 /// </remarks>
@@ -21,9 +21,6 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 {
     private const int ReadAhead = 500;
     private const int MaxBuffered = 5000;
-
-    /// <summary>How long an ack may live only in memory when nothing else persists the book: the crash window for a repeat delivery.</summary>
-    private static readonly TimeSpan AckFlushDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How often a waiting receive asks the partition for its end, in case a push was missed.</summary>
     private static readonly TimeSpan EndPollInterval = TimeSpan.FromSeconds(1);
@@ -43,8 +40,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private long _knownEnd;
     private long _lastBuffered;
     private int _ownerMaxInFlight;
-    private bool _unpersistedAcks;
-    private IGrainTimer? _ackFlush;
+    /// <summary>Acks or first deliveries applied in memory and not yet persisted.</summary>
+    private bool _unpersisted;
+    private IGrainTimer? _flush;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -70,7 +68,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_unpersistedAcks)
+        if (_unpersisted)
         {
             try
             {
@@ -100,17 +98,24 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
         return await MutateAsync(async () =>
         {
-            var changed = before != _book.Generation;
-            changed |= await DeadLetterDueAsync();
+            // A claim, a dead letter and a redelivery (a higher delivery count, which MaxDeliveries relies on) are
+            // persisted before answering; first deliveries only soon after (see QueueOptions.DeliveryFlushDelay).
+            var durableNow = before != _book.Generation;
+            durableNow |= await DeadLetterDueAsync();
             var deliveries = new List<QueueDelivery>();
             var capacity = Math.Min(max, _book.CapacityFor(consumer, maxInFlight));
             if (capacity > 0)
             {
-                await RedeliverAsync(consumer, capacity, visibility, deliveries);
-                await DeliverNewAsync(consumer, capacity - deliveries.Count, visibility, deliveries);
+                durableNow |= await RedeliverAsync(consumer, capacity, visibility, deliveries);
+                var redelivered = deliveries.Count;
+                await DeliverNewAsync(consumer, capacity - redelivered, visibility, deliveries);
+                if (deliveries.Count > redelivered)
+                {
+                    await PersistSoonAsync();
+                }
             }
 
-            if (changed || deliveries.Count > 0 || _unpersistedAcks)
+            if (durableNow)
             {
                 await PersistAsync();
             }
@@ -175,8 +180,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             {
                 // Not persisted before answering: losing an ack in a crash only delivers the message again (at least
                 // once). The next persisted change carries it, or the flush timer shortly after.
-                _unpersistedAcks = true;
-                ScheduleAckFlush();
+                await PersistSoonAsync();
                 Wake();
             }
 
@@ -310,12 +314,13 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         return true;
     }
 
-    private async Task RedeliverAsync(string consumer, int capacity, TimeSpan visibility, List<QueueDelivery> deliveries)
+    /// <summary>Hands out messages waiting for redelivery; answers whether the book changed (then it must be persisted before answering).</summary>
+    private async Task<bool> RedeliverAsync(string consumer, int capacity, TimeSpan visibility, List<QueueDelivery> deliveries)
     {
         var offsets = _book.RedeliverableOffsets(capacity);
         if (offsets.Count == 0)
         {
-            return;
+            return false;
         }
 
         var missing = offsets.Where(o => !_unsettled.ContainsKey(o)).ToList();
@@ -346,6 +351,8 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         {
             await _partitionGrain.AddDeadLetters(_group, lost);
         }
+
+        return true;
     }
 
     private async Task DeliverNewAsync(string consumer, int capacity, TimeSpan visibility, List<QueueDelivery> deliveries)
@@ -417,23 +424,36 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     private async Task PersistAsync()
     {
-        _unpersistedAcks = false;
+        _unpersisted = false;
         state.State = _book.ToState();
         await state.WriteStateAsync();
     }
 
-    private void ScheduleAckFlush()
+    /// <summary>
+    /// For changes a crash may forget without losing a message (acks, first deliveries): persisted by the next change
+    /// that is persisted at once, or by a flush timer; before answering only when the flush delay is zero.
+    /// </summary>
+    private async Task PersistSoonAsync()
     {
+        var delay = options.Value.DeliveryFlushDelay;
+        if (delay <= TimeSpan.Zero)
+        {
+            await PersistAsync();
+            return;
+        }
+
+        _unpersisted = true;
+
         // A grain timer's callback is a turn of its own (no interleaving), so it never writes the state concurrently
-        // with a request. One pending flush at a time; a receive or another change that persists first makes it a no-op.
-        _ackFlush ??= this.RegisterGrainTimer(FlushAcksAsync, new GrainTimerCreationOptions(AckFlushDelay, Timeout.InfiniteTimeSpan));
+        // with a request. One pending flush at a time; a change that persists first makes it a no-op.
+        _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
     }
 
-    private async Task FlushAcksAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        _ackFlush?.Dispose();
-        _ackFlush = null;
-        if (_unpersistedAcks)
+        _flush?.Dispose();
+        _flush = null;
+        if (_unpersisted)
         {
             await MutateAsync(async () =>
             {

@@ -18,14 +18,20 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
     private const int MaxCachedQueues = 10_000;
     private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
     private int _rotation;
+    private int _stickyRotation = Random.Shared.Next();
 
     public async Task<IReadOnlyList<string>> Publish(string queue, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken = default)
     {
         QueueValidation.ValidatePublish(queue, messages);
         var partitions = await PartitionsOf(queue);
 
-        // Ids are fixed here, before routing, so a message without a key is routed (and deduplicated) by its id.
-        var withIds = messages.Select(m => m.Id is null ? m with { Id = Guid.NewGuid().ToString("N") } : m).ToList();
+        // Ids are fixed here, before routing, so a message without a key is routed (and deduplicated) by its id. The
+        // messages with neither key nor id get ids of one partition, taken in turn per publish: one append (one commit)
+        // for the batch instead of one per partition, while a republish of such an id still lands where it was stored.
+        var sticky = messages.Any(m => m.Id is null && m.Key is null) ? (int)((uint)_stickyRotation++ % (uint)partitions) : 0;
+        var withIds = messages
+            .Select(m => m.Id is not null ? m : m with { Id = m.Key is null ? QueuePartitioner.NewIdIn(sticky, partitions) : Guid.NewGuid().ToString("N") })
+            .ToList();
         var batches = withIds
             .GroupBy(m => QueuePartitioner.PartitionOf(m, partitions))
             .Select(g => GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(queue, g.Key)).Append(g.ToList()));

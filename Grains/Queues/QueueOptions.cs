@@ -14,6 +14,7 @@ public sealed class QueueOptions
     private int _maxInFlightPerConsumer = 100;
     private TimeSpan _consumerLease = TimeSpan.FromSeconds(30);
     private int _maxUnsettledPerPartition = 10_000;
+    private TimeSpan _deliveryFlushDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Partitions of a new queue; fixed when the queue is first used. Default 4; 1–256.</summary>
     public int DefaultPartitions
@@ -64,5 +65,18 @@ public sealed class QueueOptions
     {
         get => _maxUnsettledPerPartition;
         set => _maxUnsettledPerPartition = OptionBounds.InRange(value, 100, 1_000_000);
+    }
+
+    /// <summary>
+    /// How long acks and first deliveries of a group-partition may live only in memory before its delivery state is
+    /// persisted (a change that must be durable at once — a redelivery, dead letter, nack, release, rebalance claim,
+    /// replay or seek — persists them earlier). A silo crash inside this window forgets them: forgotten acks deliver
+    /// the messages again, forgotten first deliveries hand the messages out again at once with the same delivery count
+    /// (at least once either way). Default 100 ms; 0–10 minutes; zero persists them before answering.
+    /// </summary>
+    public TimeSpan DeliveryFlushDelay
+    {
+        get => _deliveryFlushDelay;
+        set => _deliveryFlushDelay = OptionBounds.InRange(value, TimeSpan.Zero, TimeSpan.FromMinutes(10));
     }
 }

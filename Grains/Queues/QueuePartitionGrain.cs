@@ -26,6 +26,7 @@ internal sealed partial class QueuePartitionGrain(
 
     private readonly Queue<QueuePendingAppend> _pending = new();
     private Task _writing = Task.CompletedTask;
+    private Task _pushing = Task.CompletedTask;
     private string _queue = "";
     private int _partition;
     private long _end;
@@ -142,7 +143,9 @@ internal sealed partial class QueuePartitionGrain(
 
         if (appended.Count > 0)
         {
-            await PushAsync(appended);
+            // Not awaited: the publishers already heard back, and the next group commit need not wait for the wake-up
+            // push. Pushes stay in append order (each awaits the one before), so receivers can buffer them in order.
+            _pushing = PushAfterAsync(_pushing, new QueuePartitionAppended(_end, appended));
         }
     }
 
@@ -167,17 +170,19 @@ internal sealed partial class QueuePartitionGrain(
         return batch;
     }
 
-    private async Task PushAsync(IReadOnlyList<StoredQueueMessage> appended)
+    private async Task PushAfterAsync(Task previous, QueuePartitionAppended appended)
     {
+        await previous;
+
         // The append is already durable: a lost push only delays consumers until they next read the log, so it must
-        // not fail the publish.
+        // not fail anything.
         try
         {
-            await _stream!.OnNextAsync(new QueuePartitionAppended(_end, appended));
+            await _stream!.OnNextAsync(appended);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogPushFailed(ex, _queue, _partition, _end);
+            LogPushFailed(ex, _queue, _partition, appended.EndOffset);
         }
     }
 

@@ -10,6 +10,9 @@ namespace OrleansSync.Queues;
 /// </summary>
 internal static class QueuePartitioner
 {
+    /// <summary>Length of an id made by <see cref="NewIdIn"/>: a GUID in its 32-hex-digit form.</summary>
+    private const int IdLength = 32;
+
     public static int PartitionOf(QueueMessage message, int partitions)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -17,5 +20,33 @@ internal static class QueuePartitioner
         var routingKey = message.Key ?? message.Id ?? throw new ArgumentException("A message needs a key or an id to be routed.", nameof(message));
         var hash = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(routingKey));
         return (int)(hash % (ulong)partitions);
+    }
+
+    /// <summary>
+    /// A new random id (32 hex digits, as <c>Guid.ToString("N")</c>) whose hash routes to <paramref name="partition"/>:
+    /// the broker gives the id-less, key-less messages of one publish ids of one partition, so the batch costs one
+    /// append (as a sticky partitioner) while every message's partition stays a function of its id. Takes
+    /// <paramref name="partitions"/> draws on average.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="partition"/> is not in [0, <paramref name="partitions"/>).</exception>
+    public static string NewIdIn(int partition, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, partitions);
+        Span<byte> utf8 = stackalloc byte[IdLength];
+        while (true)
+        {
+            var id = Guid.NewGuid();
+            if (!id.TryFormat(utf8, out var written, "N") || written != IdLength)
+            {
+                throw new InvalidOperationException("A GUID did not format as 32 hex digits.");
+            }
+
+            if ((int)(XxHash64.HashToUInt64(utf8) % (ulong)partitions) == partition)
+            {
+                return Encoding.ASCII.GetString(utf8);
+            }
+        }
     }
 }

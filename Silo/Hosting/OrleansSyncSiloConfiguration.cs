@@ -44,7 +44,8 @@ internal static class OrleansSyncSiloConfiguration
 
         // Memory streams in both profiles. Queues use them only as the push path that wakes consumers; the queue log
         // (memory or PostgreSQL, chosen above) is the source of truth, so a lost stream event delays, never loses.
-        silo.AddMemoryStreams(ProviderNames.Streams);
+        // Pulling agents poll their queues every 100 ms by default, which adds up to 100 ms before a push wakes anyone.
+        silo.AddMemoryStreams(ProviderNames.Streams, s => s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10))));
         silo.AddOrleansSyncGrains();
         return silo;
     }

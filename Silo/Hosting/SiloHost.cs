@@ -73,6 +73,7 @@ internal static class SiloHost
 
         // e.g. --OrleansSync:Placement:MigrateOnMembershipChange=true (off by default).
         builder.Services.Configure<OrleansSync.Hashing.ConsistentHashPlacementOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Placement"));
+        builder.Services.Configure<OrleansSync.Queues.QueueOptions>(builder.Configuration.GetSection($"{OrleansSyncOptions.SectionName}:Queues")); // e.g. --OrleansSync:Queues:DeliveryFlushDelay=00:00:00.100
 
         builder.UseOrleans(silo => silo
             .AddOrleansSyncClustering(options, pod)

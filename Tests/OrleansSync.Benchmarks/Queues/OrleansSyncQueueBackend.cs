@@ -10,7 +10,8 @@ namespace OrleansSync.Benchmarks.Queues;
 /// <summary>
 /// OrleansSync through the .NET client (<see cref="IQueueService"/>) connected to a running silo's gateway: publishes a
 /// batch in one <see cref="IQueueService.PublishAsync"/> (answered once stored), consumes with push subscriptions
-/// (prefetch 100, acks sent in batches as handlers return). Messages carry no key, so a batch spreads over the partitions.
+/// (prefetch 100, acks sent in batches as handlers return). Messages carry neither key nor id, so the broker gives a
+/// batch ids of one partition (one append per publish; the next publish goes to the next partition).
 /// </summary>
 internal sealed class OrleansSyncQueueBackend(string name, IHost host) : IQueueBackend
 {

@@ -285,6 +285,29 @@ public sealed class DeliveryBookTests
         Assert.Equal(1, restored.CommittedOffset);
     }
 
+    [Fact]
+    public void A_book_restored_from_a_state_saved_before_first_deliveries_hands_them_out_again_at_once_as_first_deliveries()
+    {
+        // What a crash inside the delivery flush window leaves: the state of before the deliveries.
+        var book = NewBook();
+        book.Claim("c1", 1);
+        var saved = book.ToState();
+        var lost = Enumerable.Range(0, 3).Select(o => book.Deliver(Partition, o, "c1", Visibility)).ToList();
+
+        var restored = new DeliveryBook(new DeliveryBookSettings(5, 1000), _clock, saved);
+        Assert.True(restored.Claim("c2", 2));
+        Assert.True(restored.HasWorkFor("c2", knownEnd: 3, maxInFlight: 10, out _));
+        Assert.Equal(0, restored.NextOffset);
+        Assert.Equal(0, restored.InFlightCount);
+        var again = Enumerable.Range(0, 3).Select(o => restored.Deliver(Partition, o, "c2", Visibility)).ToList();
+
+        // Same delivery counts, so the receipts are the forgotten ones: a late ack of a forgotten delivery settles the new one.
+        Assert.Equal(lost, again);
+        Assert.True(restored.Ack(lost[0]));
+        Assert.False(restored.Ack(again[0]));
+        Assert.Equal(1, restored.CommittedOffset);
+    }
+
     private DeliveryBook NewBook(int maxDeliveries = 5, int maxUnsettled = 1000) =>
         new(new DeliveryBookSettings(maxDeliveries, maxUnsettled), _clock);
 }

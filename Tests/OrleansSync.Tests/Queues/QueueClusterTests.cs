@@ -244,6 +244,25 @@ public sealed class QueueClusterTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Messages_without_key_or_id_of_one_publish_share_a_partition_and_a_republish_of_their_ids_is_stored_once()
+    {
+        var queue = NewName("sticky");
+        var queues = fixture.Queues;
+        var ids = await queues.PublishAsync(queue, Enumerable.Range(0, 20).Select(i => new QueueMessage(null, null, [(byte)i])).ToList());
+        Assert.Equal(20, ids.Distinct(StringComparer.Ordinal).Count());
+
+        // Under the default prefetch share (25 per partition for a consumer of all 4), so all 20 can be held at once.
+        var received = await ReceiveAllAsync(queues, queue, "g", ids.Count);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), received.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Single(received.Select(d => d.Partition).Distinct());
+        Assert.Equal(ids, received.OrderBy(d => d.Offset).Select(d => d.Id));
+
+        // The ids route to the partition they were stored in, so a republish by id is caught by its dedupe window.
+        Assert.Equal(ids.Take(5), await queues.PublishAsync(queue, ids.Take(5).Select(id => new QueueMessage(id, null, [9])).ToList()));
+        Assert.Equal(20, (await queues.GetInfoAsync(queue)).Depth);
+    }
+
+    [Fact]
     public async Task A_failing_handler_nacks_and_the_message_comes_back()
     {
         var queue = NewName("retry");

@@ -56,4 +56,26 @@ public sealed class QueueReceiptAndPartitionerTests
             (int)(System.IO.Hashing.XxHash64.HashToUInt64(Encoding.UTF8.GetBytes("order-42")) % 4),
             QueuePartitioner.PartitionOf(new QueueMessage(null, "order-42", []), 4));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void New_ids_route_to_the_partition_they_were_made_for(int partitions)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var partition = 0; partition < partitions; partition++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var id = QueuePartitioner.NewIdIn(partition, partitions);
+                Assert.Matches("^[0-9a-f]{32}$", id);
+                Assert.Equal(partition, QueuePartitioner.PartitionOf(new QueueMessage(id, null, []), partitions));
+                Assert.True(ids.Add(id), $"id {id} was made twice");
+            }
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => QueuePartitioner.NewIdIn(partitions, partitions));
+        Assert.Throws<ArgumentOutOfRangeException>(() => QueuePartitioner.NewIdIn(-1, partitions));
+    }
 }
