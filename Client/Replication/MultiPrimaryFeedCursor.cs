@@ -14,7 +14,7 @@ internal sealed class MultiPrimaryFeedCursor(long fromVersion)
     /// <summary>How far back (in version units: 65,536 per millisecond) a catch-up read starts: 60 s, far beyond a write's time to acknowledgement.</summary>
     public const long LookBack = 60_000L * 65_536;
 
-    private readonly Dictionary<string, long> _delivered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReplicaChange> _delivered = new(StringComparer.Ordinal);
     private long _read;
 
     /// <summary>The exclusive lower bound of the next catch-up read.</summary>
@@ -23,15 +23,18 @@ internal sealed class MultiPrimaryFeedCursor(long fromVersion)
     /// <summary>Records that reads are complete up to <paramref name="version"/>.</summary>
     public void Read(long version) => _read = Math.Max(_read, version);
 
-    /// <summary>Whether <paramref name="change"/> is newer than anything delivered for its key (and after the start); if so it counts as delivered.</summary>
+    /// <summary>
+    /// Whether <paramref name="change"/> is newer than anything delivered for its key (and after the start); if so it
+    /// counts as delivered. Equal versions from two copies are ordered by writer, as the register orders them.
+    /// </summary>
     public bool TryDeliver(ReplicaChange change)
     {
-        if (change.Version <= fromVersion || (_delivered.TryGetValue(change.Key, out var delivered) && change.Version <= delivered))
+        if (change.Version <= fromVersion || (_delivered.TryGetValue(change.Key, out var delivered) && !change.IsNewerThan(delivered)))
         {
             return false;
         }
 
-        _delivered[change.Key] = change.Version;
+        _delivered[change.Key] = change;
         return true;
     }
 }

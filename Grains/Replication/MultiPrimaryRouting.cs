@@ -116,7 +116,7 @@ internal static class MultiPrimaryRouting
 
     /// <summary>
     /// A change-feed page: the registers written after <paramref name="afterVersion"/> on the first majority of copies to
-    /// answer, merged per key (the larger version wins) and cut where the first full copy page ends, so the page is
+    /// answer, merged per key (the newer write wins, as in the register) and cut where the first full copy page ends, so the page is
     /// complete up to its <see cref="ReplicaChangePage.CommittedVersion"/>: every write acknowledged at majority before
     /// the read is on at least one of the copies read.
     /// </summary>
@@ -158,7 +158,7 @@ internal static class MultiPrimaryRouting
         var latest = new Dictionary<string, ReplicaChange>(StringComparer.Ordinal);
         foreach (var change in pages.SelectMany(p => p.Changes).Where(c => c.Version <= cut))
         {
-            if (!latest.TryGetValue(change.Key, out var seen) || change.Version > seen.Version)
+            if (!latest.TryGetValue(change.Key, out var seen) || change.IsNewerThan(seen))
             {
                 latest[change.Key] = change;
             }

@@ -248,7 +248,7 @@ internal sealed partial class MultiPrimaryCopyGrain(
     }
 
     private static ReplicaChange ChangeOf(string key, LwwRegister register) =>
-        new(key, register.Value, MultiPrimaryRouting.VersionOf(register.Timestamp), 0, register.Value is null);
+        new(key, register.Value, MultiPrimaryRouting.VersionOf(register.Timestamp), 0, register.Value is null, register.Timestamp.Node ?? string.Empty);
 
     /// <summary>Applies a local update, waits until it is durable here, then until enough peers hold it too.</summary>
     private async Task<CopyWriteResult> WriteAsync(string key, ReplicatedValue update, HlcTimestamp stamp, int requiredAcks)

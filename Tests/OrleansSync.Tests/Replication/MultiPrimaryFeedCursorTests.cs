@@ -16,6 +16,12 @@ public sealed class MultiPrimaryFeedCursorTests
         Assert.False(cursor.TryDeliver(Change("a", 300)));
         Assert.True(cursor.TryDeliver(Change("b", 150)));
         Assert.True(cursor.TryDeliver(Change("a", 301)));
+
+        // Two copies stamped concurrent writes with one version: the larger writer wins, as in the register.
+        Assert.True(cursor.TryDeliver(Change("t", 500, "1.aa")));
+        Assert.False(cursor.TryDeliver(Change("t", 500, "0.ff")));
+        Assert.True(cursor.TryDeliver(Change("t", 500, "2.00")));
+        Assert.False(cursor.TryDeliver(Change("t", 500, "2.00")));
     }
 
     [Fact]
@@ -31,5 +37,5 @@ public sealed class MultiPrimaryFeedCursorTests
         Assert.Equal(1_000, cursor.ReadFrom);
     }
 
-    private static ReplicaChange Change(string key, long version) => new(key, [1], version, 0, false);
+    private static ReplicaChange Change(string key, long version, string? writer = null) => new(key, [1], version, 0, false, writer);
 }

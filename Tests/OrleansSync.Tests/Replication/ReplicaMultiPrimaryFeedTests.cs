@@ -73,8 +73,8 @@ public sealed class ReplicaMultiPrimaryFeedTests(ClusterFixture fixture)
         {
             var changes = seen.Where(c => c.Key == key).ToList();
             Assert.True(
-                changes.Zip(changes.Skip(1)).All(pair => pair.First.Version < pair.Second.Version),
-                $"versions of {key} grow: {string.Join(", ", changes.Select(c => c.Version))}");
+                changes.Zip(changes.Skip(1)).All(pair => pair.Second.IsNewerThan(pair.First)),
+                $"each change of {key} is newer than the one before: {string.Join(", ", changes.Select(c => $"{c.Version}@{c.Writer}"))}");
             var last = changes[^1];
             Assert.Equal(!final[key].Found, last.Deleted);
             Assert.Equal(Text(final[key].Value), Text(last.Value));
