@@ -15,15 +15,7 @@ internal sealed class OrleansSyncLockBackend(string name, IHost host) : ILockBac
 
     public static async Task<OrleansSyncLockBackend> ConnectAsync(string name, string gateway)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddOrleansSyncClient(o =>
-        {
-            o.Gateways.Clear();
-            o.Gateways.Add(gateway);
-        });
-        var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
+        var host = await BenchmarkClientHost.ConnectAsync(gateway).ConfigureAwait(false);
         return new OrleansSyncLockBackend(name, host);
     }
 

@@ -21,15 +21,7 @@ internal sealed class OrleansSyncQueueBackend(string name, IHost host) : IQueueB
 
     public static async Task<OrleansSyncQueueBackend> ConnectAsync(string name, string gateway)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddOrleansSyncClient(o =>
-        {
-            o.Gateways.Clear();
-            o.Gateways.Add(gateway);
-        });
-        var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
+        var host = await BenchmarkClientHost.ConnectAsync(gateway).ConfigureAwait(false);
         return new OrleansSyncQueueBackend(name, host);
     }
 

@@ -44,15 +44,7 @@ internal static class CrdtConvergenceBenchmark
 
     private static async Task<int> RunAsync(string gateway, int[] keyCounts, int runs, string label)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddOrleansSyncClient(o =>
-        {
-            o.Gateways.Clear();
-            o.Gateways.Add(gateway);
-        });
-        using var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
+        using var host = await BenchmarkClientHost.ConnectAsync(gateway).ConfigureAwait(false);
         var grains = host.Services.GetRequiredService<IClusterClient>();
 
         Console.WriteLine("| cluster | missed keys | runs | by timers: min s | median s | max s | SyncNow median ms | keys/s |");

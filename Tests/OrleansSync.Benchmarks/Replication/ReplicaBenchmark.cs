@@ -54,7 +54,7 @@ internal static class ReplicaBenchmark
 
         foreach (var (name, profileGateway, connectionString) in profiles)
         {
-            var host = await ReplicaPutBackend.ConnectAsync(profileGateway, connectionString).ConfigureAwait(false);
+            var host = await BenchmarkClientHost.ConnectAsync(profileGateway, connectionString).ConfigureAwait(false);
             try
             {
                 var group = $"bench/{Guid.NewGuid():N}";

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OrleansSync.Client.Replication;
 using OrleansSync.Replication;
 
@@ -14,25 +13,6 @@ internal sealed class ReplicaPutBackend(string name, IHost host, string group, W
     public string Name { get; } = name;
 
     public WriteConsistency Write => write;
-
-    /// <summary>Connects through a static gateway, or through the membership table when <paramref name="connectionString"/> is set.</summary>
-    public static async Task<IHost> ConnectAsync(string? gateway, string? connectionString)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddOrleansSyncClient(o =>
-        {
-            o.ConnectionString = connectionString;
-            if (gateway is not null)
-            {
-                o.Gateways.Clear();
-                o.Gateways.Add(gateway);
-            }
-        });
-        var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
-        return host;
-    }
 
     public Task PutAsync(string key, byte[] value) => _replicas.SetAsync(group, key, value, write);
 
