@@ -80,8 +80,13 @@ internal sealed partial class LeaseClient(
                 {
                     switch (result.Status)
                     {
-                        case LeaseAcquireStatus.Granted:
+                        case LeaseAcquireStatus.Granted when result.Grant!.ClaimBy is null || await ClaimAsync(grain, result.Grant).ConfigureAwait(false):
                             return new LeaseHandle(grain, result.Grant!, sentAt, options, clock, _logger);
+                        case LeaseAcquireStatus.Granted:
+                            // The hand-off ended before the claim reached the grain (or the claim failed): register
+                            // again with the same request id, which returns the grant if it still stands.
+                            result = new LeaseAcquireResult(LeaseAcquireStatus.Unknown, null, -1);
+                            break;
                         case LeaseAcquireStatus.Refused:
                             return null;
                     }
@@ -136,6 +141,20 @@ internal sealed partial class LeaseClient(
         }
     }
 
+    /// <summary>Claims a grant handed to this waiter; false when it ended first or the claim could not be made.</summary>
+    private async Task<bool> ClaimAsync(ILeaseGrain grain, LeaseGrant grant)
+    {
+        try
+        {
+            return await grain.Claim(grant.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LeaseCalls.IsTransient(ex))
+        {
+            LogClaimFailed(_logger, grant.Name, grant.Token, ex.Message);
+            return false;
+        }
+    }
+
     public static string ValidateName(string name) => ResourceName.Validate(name, nameof(name));
 
     /// <summary>Null means zero for TryAcquire (try once) and infinite for Acquire.</summary>
@@ -166,6 +185,9 @@ internal sealed partial class LeaseClient(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease request {RequestId} could not be withdrawn ({Reason}); the grain drops it as a dead waiter")]
     private static partial void LogWithdrawFailed(ILogger logger, Guid requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Claiming {Name} token {Token} failed ({Reason}); registering again")]
+    private static partial void LogClaimFailed(ILogger logger, string name, long token, string reason);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

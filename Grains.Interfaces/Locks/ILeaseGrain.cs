@@ -25,6 +25,14 @@ public interface ILeaseGrain : IGrainWithStringKey
     [Alias("WaitForGrant"), AlwaysInterleave]
     Task<LeaseAcquireResult> WaitForGrant(Guid requestId, TimeSpan maxWait, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Confirms that the waiter received a grant handed to it (<see cref="LeaseGrant.ClaimBy"/> set). A hand-off not
+    /// claimed (or renewed) by then ends, so a waiter whose process died inside a pending wait does not hold the name for
+    /// a whole lease. True when the token still holds the name; false when the grant already ended.
+    /// </summary>
+    [Alias("Claim")]
+    Task<bool> Claim(long token);
+
     /// <summary>Withdraws a request: removes it from the queue, or releases it if it was granted meanwhile. Returns whether it was known.</summary>
     [Alias("Cancel")]
     Task<bool> Cancel(Guid requestId);

@@ -9,6 +9,10 @@ namespace OrleansSync.Locks;
 /// <param name="ExpiresAt">When the lease ends unless renewed (server clock).</param>
 /// <param name="Remaining">Time left on the lease when the grain answered; a client adds it to the time it sent the call to get a safe local expiry.</param>
 /// <param name="RequestId">The request that was granted.</param>
+/// <param name="ClaimBy">
+/// Set on a grant handed to a waiter that has not claimed it yet: the waiter must call <see cref="ILeaseGrain.Claim"/>
+/// (or renew) before this time, or the grant ends and the name goes to the next waiter. Null otherwise.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Locks.LeaseGrant")]
 public sealed record LeaseGrant(
     [property: Id(0)] string Name,
@@ -18,4 +22,5 @@ public sealed record LeaseGrant(
     [property: Id(4)] TimeSpan Lease,
     [property: Id(5)] DateTimeOffset ExpiresAt,
     [property: Id(6)] TimeSpan Remaining,
-    [property: Id(7)] Guid RequestId);
+    [property: Id(7)] Guid RequestId,
+    [property: Id(8)] DateTimeOffset? ClaimBy = null);

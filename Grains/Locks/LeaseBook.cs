@@ -13,6 +13,13 @@ namespace OrleansSync.Locks;
 /// <see cref="UnwrittenReleaseUntil"/> so the grain can write the release later (soon after, or when it deactivates)
 /// and a new activation does not wait for it. Hand-offs made by <see cref="Pump"/> collect in
 /// <see cref="TakeHandOffs"/>, dropped waiters in <see cref="TakeDropped"/>.
+/// <para>
+/// A hand-off reaches its waiter as the answer to a pending wait call, and that answer is lost when the waiter's
+/// process died while waiting. So a hand-off must be claimed (<see cref="Claim"/>, or a renewal) within the claim
+/// window; an unclaimed one ends then, like a release, and the name goes to the next waiter instead of staying held
+/// by nobody for a whole lease. The deadline is kept in memory only: a new activation keeps the full persisted lease,
+/// which is the safe side.
+/// </para>
 /// </remarks>
 internal sealed class LeaseBook
 {
@@ -22,6 +29,7 @@ internal sealed class LeaseBook
     private readonly Dictionary<Guid, LinkedListNode<LeaseWaiter>> _waiters = [];
     private readonly List<LeaseHolder> _handOffs = [];
     private readonly List<Guid> _dropped = [];
+    private readonly Dictionary<long, DateTimeOffset> _claimBy = [];
 
     /// <summary>Creates a book from persisted data.</summary>
     /// <param name="clock">The clock for leases and waiter presence.</param>
@@ -29,17 +37,22 @@ internal sealed class LeaseBook
     /// <param name="lastToken">The persisted token counter.</param>
     /// <param name="limit">The persisted limit; 0 = not set yet.</param>
     /// <param name="holders">The persisted holders (expired ones are removed by the next <see cref="Pump"/>).</param>
-    public LeaseBook(TimeProvider clock, TimeSpan waiterGrace, long lastToken = 0, int limit = 0, IEnumerable<LeaseHolder>? holders = null)
+    /// <param name="claimWindow">How long a hand-off may stay unclaimed; null = <paramref name="waiterGrace"/>.</param>
+    public LeaseBook(TimeProvider clock, TimeSpan waiterGrace, long lastToken = 0, int limit = 0, IEnumerable<LeaseHolder>? holders = null, TimeSpan? claimWindow = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
         WaiterGrace = waiterGrace;
+        ClaimWindow = claimWindow ?? waiterGrace;
         LastToken = lastToken;
         Limit = limit;
         _holders = holders is null ? [] : [.. holders.OrderBy(h => h.Token)];
     }
 
     public TimeSpan WaiterGrace { get; }
+
+    /// <summary>How long a hand-off may stay unclaimed before it ends (see the remarks).</summary>
+    public TimeSpan ClaimWindow { get; }
 
     /// <summary>The highest token ever granted.</summary>
     public long LastToken { get; private set; }
@@ -62,6 +75,9 @@ internal sealed class LeaseBook
     public IReadOnlyList<LeaseHolder> Holders => _holders;
 
     public int WaiterCount => _queue.Count;
+
+    /// <summary>How many hand-offs ended unclaimed since the book was created (each one is a waiter that died waiting).</summary>
+    public int UnclaimedHandOffs { get; private set; }
 
     public IEnumerable<LeaseWaiter> Waiters => _queue;
 
@@ -129,6 +145,7 @@ internal sealed class LeaseBook
         // Expired holders are dropped from memory only: an expired entry left in storage is ignored when read back.
         var now = _clock.GetUtcNow();
         _holders.RemoveAll(h => h.ExpiresAt <= now);
+        EndUnclaimedHandOffs(now);
 
         while (_queue.First is { } head)
         {
@@ -146,9 +163,34 @@ internal sealed class LeaseBook
             }
 
             RemoveWaiter(head);
-            _handOffs.Add(Grant(waiter.RequestId, waiter.Owner, waiter.Mode, waiter.Lease, now));
+            var handOff = Grant(waiter.RequestId, waiter.Owner, waiter.Mode, waiter.Lease, now);
+            if (now + ClaimWindow < handOff.ExpiresAt)
+            {
+                _claimBy[handOff.Token] = now + ClaimWindow;
+            }
+
+            _handOffs.Add(handOff);
         }
     }
+
+    /// <summary>
+    /// The waiter of a hand-off confirms it received the grant. True when <paramref name="token"/> still holds the
+    /// name (claimed now or before); false when it does not (unclaimed in time, released or expired).
+    /// </summary>
+    public bool Claim(long token)
+    {
+        Pump();
+        if (!_holders.Exists(h => h.Token == token))
+        {
+            return false;
+        }
+
+        _claimBy.Remove(token);
+        return true;
+    }
+
+    /// <summary>The time by which the hand-off of <paramref name="token"/> must be claimed; null when claimed or not a hand-off.</summary>
+    public DateTimeOffset? ClaimDeadline(long token) => _claimBy.TryGetValue(token, out var by) ? by : null;
 
     /// <summary>Extends the lease of <paramref name="token"/>; null when that token no longer holds the name.</summary>
     public LeaseHolder? Renew(long token, TimeSpan lease)
@@ -162,6 +204,7 @@ internal sealed class LeaseBook
 
         var renewed = _holders[index] with { Lease = lease, ExpiresAt = _clock.GetUtcNow() + lease };
         _holders[index] = renewed;
+        _claimBy.Remove(token);
         IsDirty = true;
         return renewed;
     }
@@ -180,11 +223,8 @@ internal sealed class LeaseBook
         // pump below is a grant and is.
         var released = _holders[index];
         _holders.RemoveAt(index);
-        if (UnwrittenReleaseUntil is not { } until || released.ExpiresAt > until)
-        {
-            UnwrittenReleaseUntil = released.ExpiresAt;
-        }
-
+        _claimBy.Remove(token);
+        NoteUnwrittenRelease(released);
         Pump();
         return true;
     }
@@ -237,13 +277,60 @@ internal sealed class LeaseBook
     }
 
     /// <summary>The earliest lease expiry, or null when nobody holds the name.</summary>
-    public DateTimeOffset? NextExpiry() => _holders.Count == 0 ? null : _holders.Min(h => h.ExpiresAt);
+    public DateTimeOffset? NextExpiry()
+    {
+        if (_holders.Count == 0)
+        {
+            return null;
+        }
+
+        var next = _holders.Min(h => h.ExpiresAt);
+        foreach (var by in _claimBy.Values)
+        {
+            next = by < next ? by : next;
+        }
+
+        return next;
+    }
 
     /// <summary>Holders whose lease is valid now.</summary>
     public IEnumerable<LeaseHolder> ValidHolders()
     {
         var now = _clock.GetUtcNow();
         return _holders.Where(h => h.ExpiresAt > now);
+    }
+
+    /// <summary>Ends hand-offs whose claim window passed, as releases (their full lease is what storage lists).</summary>
+    private void EndUnclaimedHandOffs(DateTimeOffset now)
+    {
+        if (_claimBy.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (token, by) in _claimBy.ToList())
+        {
+            var index = _holders.FindIndex(h => h.Token == token);
+            if (index < 0)
+            {
+                _claimBy.Remove(token);
+            }
+            else if (by <= now)
+            {
+                _claimBy.Remove(token);
+                NoteUnwrittenRelease(_holders[index]);
+                _holders.RemoveAt(index);
+                UnclaimedHandOffs++;
+            }
+        }
+    }
+
+    private void NoteUnwrittenRelease(LeaseHolder released)
+    {
+        if (UnwrittenReleaseUntil is not { } until || released.ExpiresAt > until)
+        {
+            UnwrittenReleaseUntil = released.ExpiresAt;
+        }
     }
 
     private bool CanGrant(LeaseMode mode)

@@ -21,6 +21,9 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
     /// <summary>A waiter with no pending wait call for this long counts as dead and is skipped.</summary>
     internal static readonly TimeSpan WaiterGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a waiter has to claim a grant handed to it before the grant ends (see <see cref="ILeaseGrain.Claim"/>).</summary>
+    internal static readonly TimeSpan ClaimWindow = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a release that handed over to nobody may stay unwritten (a grant's write covers it sooner).</summary>
     internal static readonly TimeSpan ReleaseWriteDelay = TimeSpan.FromSeconds(1);
 
@@ -45,7 +48,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var s = _state.State;
-        _book = new LeaseBook(_clock, WaiterGrace, s.LastToken, s.Limit, s.Holders);
+        _book = new LeaseBook(_clock, WaiterGrace, s.LastToken, s.Limit, s.Holders, ClaimWindow);
         ScheduleExpiry();
         return Task.CompletedTask;
     }
@@ -150,6 +153,16 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
         return _book.FindByRequest(requestId) is { } granted ? Granted(granted) : Unknown();
     }
 
+    public async Task<bool> Claim(long token)
+    {
+        ThrowIfBroken();
+        var claimed = _book.Claim(token);
+
+        // Claiming writes nothing (the persisted lease is the full one); the pump inside may have ended other leases.
+        await Commit();
+        return claimed;
+    }
+
     public async Task<bool> Cancel(Guid requestId)
     {
         ThrowIfBroken();
@@ -193,7 +206,13 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
             return;
         }
 
+        var unclaimedBefore = _book.UnclaimedHandOffs;
         _book.Pump();
+        if (_book.UnclaimedHandOffs > unclaimedBefore)
+        {
+            LogUnclaimedHandOff(_logger, Name, _book.UnclaimedHandOffs - unclaimedBefore, ClaimWindow);
+        }
+
         await Commit(writeRelease: _releaseWriteDue is { } due && due <= _clock.GetUtcNow());
     }
 
@@ -303,7 +322,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
     private LeaseGrant ToGrant(LeaseHolder holder)
     {
         var remaining = holder.ExpiresAt - _clock.GetUtcNow();
-        return new LeaseGrant(Name, holder.Owner, holder.Token, holder.Mode, holder.Lease, holder.ExpiresAt, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining, holder.RequestId);
+        return new LeaseGrant(Name, holder.Owner, holder.Token, holder.Mode, holder.Lease, holder.ExpiresAt, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining, holder.RequestId, _book.ClaimDeadline(holder.Token));
     }
 
     private void ThrowIfBroken()
@@ -316,6 +335,9 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Name}: storage write failed; deactivating so the next call re-reads storage")]
     private static partial void LogWriteFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Name}: {Count} grant(s) handed to waiters were not claimed within {Window}; their waiters count as gone and the name moves on")]
+    private static partial void LogUnclaimedHandOff(ILogger logger, string name, int count, TimeSpan window);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Name}: writing a release on deactivation failed; the next activation waits for that lease to end")]
     private static partial void LogReleaseWriteFailed(ILogger logger, string name, Exception exception);

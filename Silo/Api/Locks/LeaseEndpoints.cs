@@ -116,8 +116,18 @@ internal static class LeaseEndpoints
             {
                 switch (result.Status)
                 {
+                    case LeaseAcquireStatus.Granted when result.Grant!.ClaimBy is null:
+                        return Results.Ok(ToResponse(kind, result.Grant));
                     case LeaseAcquireStatus.Granted:
-                        return Results.Ok(ToResponse(kind, result.Grant!));
+                        // A hand-off: claim it for the HTTP caller, unless that caller has gone (then give it back).
+                        aborted.ThrowIfCancellationRequested();
+                        if (await grain.Claim(result.Grant.Token).ConfigureAwait(false))
+                        {
+                            return Results.Ok(ToResponse(kind, result.Grant));
+                        }
+
+                        result = new LeaseAcquireResult(LeaseAcquireStatus.Unknown, null, -1);
+                        break;
                     case LeaseAcquireStatus.Refused:
                         return ApiProblem.Locked($"'{name}' is held; not acquired (waitMs 0).");
                 }

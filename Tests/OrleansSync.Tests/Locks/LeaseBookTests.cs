@@ -323,4 +323,93 @@ public sealed class LeaseBookTests
         Assert.False(book.IsDirty);
         Assert.False(book.HasUnwrittenRelease);
     }
+
+    [Fact]
+    public void A_hand_off_not_claimed_within_the_claim_window_ends_and_goes_to_the_next_waiter()
+    {
+        var book = NewBook();
+        var a = book.Acquire(Exclusive("a")).Holder!;
+        var gone = Exclusive("gone");
+        var next = Exclusive("next");
+        book.Acquire(gone);
+        book.Acquire(next);
+        book.BeginWait(gone.RequestId);
+        book.BeginWait(next.RequestId);
+
+        Assert.True(book.Release(a.Token));
+        var handOff = Assert.Single(book.TakeHandOffs());
+        Assert.Equal("gone", handOff.Owner);
+        Assert.Equal(_clock.GetUtcNow() + book.ClaimWindow, book.ClaimDeadline(handOff.Token));
+        Assert.Equal(_clock.GetUtcNow() + book.ClaimWindow, book.NextExpiry());
+
+        _clock.Advance(book.ClaimWindow - TimeSpan.FromMilliseconds(1));
+        book.Pump();
+        Assert.Empty(book.TakeHandOffs());
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        book.Pump();
+        var second = Assert.Single(book.TakeHandOffs());
+        Assert.Equal("next", second.Owner);
+        Assert.Equal(handOff.Token + 1, second.Token);
+        Assert.Equal(1, book.UnclaimedHandOffs);
+        Assert.False(book.Claim(handOff.Token));
+        Assert.Null(book.Renew(handOff.Token, Lease));
+    }
+
+    [Fact]
+    public void A_claimed_hand_off_keeps_its_whole_lease()
+    {
+        var book = NewBook();
+        var a = book.Acquire(Exclusive("a")).Holder!;
+        var b = Exclusive("b");
+        book.Acquire(b);
+        book.BeginWait(b.RequestId);
+        book.Release(a.Token);
+        var handOff = Assert.Single(book.TakeHandOffs());
+        book.MarkClean();
+
+        Assert.True(book.Claim(handOff.Token));
+        Assert.True(book.Claim(handOff.Token));
+        Assert.Null(book.ClaimDeadline(handOff.Token));
+        Assert.False(book.IsDirty);
+
+        _clock.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        book.Pump();
+        Assert.Equal(handOff.Token, Assert.Single(book.ValidHolders()).Token);
+        Assert.Equal(0, book.UnclaimedHandOffs);
+    }
+
+    [Fact]
+    public void A_renewal_claims_a_hand_off_and_a_grant_made_at_once_needs_no_claim()
+    {
+        var book = NewBook();
+        var a = book.Acquire(Exclusive("a")).Holder!;
+        Assert.Null(book.ClaimDeadline(a.Token));
+        var b = Exclusive("b");
+        book.Acquire(b);
+        book.BeginWait(b.RequestId);
+        book.Release(a.Token);
+        var handOff = Assert.Single(book.TakeHandOffs());
+
+        Assert.NotNull(book.Renew(handOff.Token, Lease));
+        Assert.Null(book.ClaimDeadline(handOff.Token));
+        _clock.Advance(book.ClaimWindow + TimeSpan.FromSeconds(1));
+        book.Pump();
+        Assert.Equal(handOff.Token, Assert.Single(book.ValidHolders()).Token);
+    }
+
+    [Fact]
+    public void A_hand_off_whose_lease_is_shorter_than_the_claim_window_just_expires_with_its_lease()
+    {
+        var book = NewBook();
+        var a = book.Acquire(Exclusive("a")).Holder!;
+        var shortLease = new LeaseRequest(Guid.NewGuid(), "short", LeaseMode.Exclusive, TimeSpan.FromSeconds(1), 1, Wait: true);
+        book.Acquire(shortLease);
+        book.BeginWait(shortLease.RequestId);
+        book.Release(a.Token);
+
+        var handOff = Assert.Single(book.TakeHandOffs());
+        Assert.Null(book.ClaimDeadline(handOff.Token));
+        Assert.Equal(handOff.ExpiresAt, book.NextExpiry());
+    }
 }

@@ -240,6 +240,52 @@ public sealed class LockServiceClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_waiter_that_dies_inside_a_pending_wait_does_not_hold_the_lock_for_its_lease()
+    {
+        var name = UniqueName("locks/died-waiting");
+        var holder = await Locks.AcquireAsync(name, Deadline);
+
+        // A waiter with a 10-minute lease whose wait call is pending when its process dies: the grant is answered into
+        // the void, so nobody claims it.
+        var dead = new LeaseRequest(Guid.NewGuid(), "dead", LeaseMode.Exclusive, TimeSpan.FromMinutes(10), 1, Wait: true);
+        Assert.Equal(LeaseAcquireStatus.Queued, (await Grain(name).Acquire(dead)).Status);
+        var lostAnswer = Grain(name).WaitForGrant(dead.RequestId, TimeSpan.FromSeconds(20));
+        var live = Locks.AcquireAsync(name, TimeSpan.FromMinutes(1), Options("live"));
+        await Eventually.UntilAsync(async () => (await Locks.GetStatusAsync(name)).Waiters == 2, Deadline, "both wait");
+
+        await holder.DisposeAsync();
+        var handedOff = await lostAnswer.WaitAsync(Deadline);
+        Assert.Equal(LeaseAcquireStatus.Granted, handedOff.Status);
+        Assert.NotNull(handedOff.Grant!.ClaimBy);
+
+        // The live waiter gets the lock once the claim window passes, long before the dead waiter's lease would end.
+        await using var next = await live.WaitAsync(LeaseGrainBase.ClaimWindow + Deadline);
+        Assert.Equal("live", next.Owner);
+        Assert.Equal(handedOff.Grant.Token + 1, next.FencingToken);
+        Assert.False(await Grain(name).Claim(handedOff.Grant.Token));
+        Assert.Null(await Grain(name).Renew(handedOff.Grant.Token, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_waiter_handed_the_lock_claims_it_and_keeps_it_past_the_claim_window()
+    {
+        var name = UniqueName("locks/claimed");
+        var holder = await Locks.AcquireAsync(name, Deadline);
+        var waiting = Locks.AcquireAsync(name, Deadline, Options("waiter", lease: TimeSpan.FromMinutes(5), autoRenew: false));
+        await Eventually.UntilAsync(async () => (await Locks.GetStatusAsync(name)).Waiters == 1, Deadline, "the waiter is queued");
+
+        await holder.DisposeAsync();
+        await using var next = await waiting;
+
+        // Without the claim the grant would end at the claim window; an observer still sees the same holder after it.
+        var third = Locks.AcquireAsync(name, LeaseGrainBase.ClaimWindow + TimeSpan.FromSeconds(2), Options("third"));
+        await Assert.ThrowsAsync<TimeoutException>(() => third);
+        var status = await Locks.GetStatusAsync(name);
+        Assert.Equal(next.FencingToken, Assert.Single(status.Holders).Token);
+        Assert.False(next.HandleLostToken.IsCancellationRequested);
+    }
+
+    [Fact]
     public void A_wait_call_never_outlasts_half_the_client_response_timeout()
     {
         var shortTimeout = Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClientMessagingOptions { ResponseTimeout = TimeSpan.FromSeconds(4) });
