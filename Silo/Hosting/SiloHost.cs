@@ -28,6 +28,9 @@ internal static class SiloHost
     {
         var builder = WebApplication.CreateBuilder(args);
         var options = OrleansSyncOptionsReader.Read(builder.Configuration);
+        SettingsSection.Check<ClusterMembershipOptions>(builder.Configuration, "Membership");
+        SettingsSection.Check<OrleansSync.Hashing.ConsistentHashPlacementOptions>(builder.Configuration, "Placement");
+        SettingsSection.Check<OrleansSync.Queues.QueueOptions>(builder.Configuration, "Queues");
 
         var urls = HttpBindingGuard.ParseUrls(builder.Configuration[WebHostDefaults.ServerUrlsKey]);
         HttpBindingGuard.Check(urls, options);

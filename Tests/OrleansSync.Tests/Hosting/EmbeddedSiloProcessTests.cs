@@ -96,6 +96,9 @@ public sealed class EmbeddedSiloProcessTests
     [InlineData("Storage", "Mysql", "Storage")]
     [InlineData("SiloPort", "70000", "SiloPort")]
     [InlineData("AdvertisedAddress", "not-an-ip", "AdvertisedAddress")]
+    [InlineData("Queues:MaxDeliveries", "0", "OrleansSync:Queues:MaxDeliveries")]
+    [InlineData("Queues:DeliveryFlushDelay", "soon", "OrleansSync:Queues:DeliveryFlushDelay")]
+    [InlineData("Membership:ProbeTimeout", "-", "OrleansSync:Membership:ProbeTimeout")]
     public async Task Invalid_configuration_exits_with_one_line_naming_the_key(string key, string value, string named)
     {
         await using var silo = SiloProcess.Start(settings: new Dictionary<string, string> { [key] = value });
