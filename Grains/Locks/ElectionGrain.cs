@@ -9,4 +9,6 @@ internal sealed class ElectionGrain(
     ILogger<ElectionGrain> logger) : LeaseGrainBase(state, clock, logger), IElectionGrain
 {
     protected override LeaseRequest Normalize(LeaseRequest request) => LeaseKinds.Exclusive(request);
+
+    protected override string Kind => "election";
 }

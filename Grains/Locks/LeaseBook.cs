@@ -79,6 +79,9 @@ internal sealed class LeaseBook
     /// <summary>How many hand-offs ended unclaimed since the book was created (each one is a waiter that died waiting).</summary>
     public int UnclaimedHandOffs { get; private set; }
 
+    /// <summary>How many leases ran out (were not released) since the book was created.</summary>
+    public int ExpiredLeases { get; private set; }
+
     public IEnumerable<LeaseWaiter> Waiters => _queue;
 
     /// <summary>Everything in the book is now in storage.</summary>
@@ -144,7 +147,7 @@ internal sealed class LeaseBook
     {
         // Expired holders are dropped from memory only: an expired entry left in storage is ignored when read back.
         var now = _clock.GetUtcNow();
-        _holders.RemoveAll(h => h.ExpiresAt <= now);
+        ExpiredLeases += _holders.RemoveAll(h => h.ExpiresAt <= now);
         EndUnclaimedHandOffs(now);
 
         while (_queue.First is { } head)

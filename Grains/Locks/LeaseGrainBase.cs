@@ -35,6 +35,9 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
     private IGrainTimer? _expiryTimer;
     private DateTimeOffset? _releaseWriteDue;
     private Exception? _broken;
+    private long _countedToken;
+    private int _countedExpired;
+    private int _countedUnclaimed;
 
     protected LeaseGrainBase(IPersistentState<LeaseState> state, TimeProvider clock, ILogger logger)
     {
@@ -49,6 +52,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
     {
         var s = _state.State;
         _book = new LeaseBook(_clock, WaiterGrace, s.LastToken, s.Limit, s.Holders, ClaimWindow);
+        _countedToken = s.LastToken;
         ScheduleExpiry();
         return Task.CompletedTask;
     }
@@ -206,13 +210,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
             return;
         }
 
-        var unclaimedBefore = _book.UnclaimedHandOffs;
         _book.Pump();
-        if (_book.UnclaimedHandOffs > unclaimedBefore)
-        {
-            LogUnclaimedHandOff(_logger, Name, _book.UnclaimedHandOffs - unclaimedBefore, ClaimWindow);
-        }
-
         await Commit(writeRelease: _releaseWriteDue is { } due && due <= _clock.GetUtcNow());
     }
 
@@ -234,6 +232,7 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
                 // The ETag is stale (a duplicate activation) or unknown (a failed write): this activation's memory can
                 // no longer be trusted. Fail everything and let a fresh activation re-read storage.
                 _broken = ex;
+                LockMetrics.WriteFailed(Kind);
                 LogWriteFailed(_logger, Name, ex);
                 foreach (var signal in _signals.Values)
                 {
@@ -258,7 +257,9 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
             _releaseWriteDue ??= _clock.GetUtcNow() + ReleaseWriteDelay;
         }
 
-        foreach (var holder in _book.TakeHandOffs())
+        var handOffs = _book.TakeHandOffs();
+        RecordMetrics(handOffs.Count);
+        foreach (var holder in handOffs)
         {
             if (_signals.Remove(holder.RequestId, out var signal))
             {
@@ -275,6 +276,39 @@ internal abstract partial class LeaseGrainBase : Grain, ILeaseGrain
         }
 
         ScheduleExpiry();
+    }
+
+    /// <summary>The lease kind in metrics: lock, rwlock, semaphore or election.</summary>
+    protected abstract string Kind { get; }
+
+    /// <summary>Counts what the book did since the last call: grants (made durable by now), expiries, unclaimed hand-offs.</summary>
+    private void RecordMetrics(int handOffs)
+    {
+        var grants = (int)(_book.LastToken - _countedToken);
+        _countedToken = _book.LastToken;
+        if (grants > handOffs)
+        {
+            LockMetrics.Granted(Kind, handOff: false, grants - handOffs);
+        }
+
+        if (handOffs > 0)
+        {
+            LockMetrics.Granted(Kind, handOff: true, handOffs);
+        }
+
+        if (_book.ExpiredLeases > _countedExpired)
+        {
+            LockMetrics.Expired(Kind, _book.ExpiredLeases - _countedExpired);
+            _countedExpired = _book.ExpiredLeases;
+        }
+
+        if (_book.UnclaimedHandOffs > _countedUnclaimed)
+        {
+            var unclaimed = _book.UnclaimedHandOffs - _countedUnclaimed;
+            _countedUnclaimed = _book.UnclaimedHandOffs;
+            LockMetrics.Unclaimed(Kind, unclaimed);
+            LogUnclaimedHandOff(_logger, Name, unclaimed, ClaimWindow);
+        }
     }
 
     private void CopyBookToState()

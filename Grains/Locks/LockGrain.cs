@@ -9,4 +9,6 @@ internal sealed class LockGrain(
     ILogger<LockGrain> logger) : LeaseGrainBase(state, clock, logger), ILockGrain
 {
     protected override LeaseRequest Normalize(LeaseRequest request) => LeaseKinds.Exclusive(request);
+
+    protected override string Kind => "lock";
 }

@@ -9,4 +9,6 @@ internal sealed class ReaderWriterLockGrain(
     ILogger<ReaderWriterLockGrain> logger) : LeaseGrainBase(state, clock, logger), IReaderWriterLockGrain
 {
     protected override LeaseRequest Normalize(LeaseRequest request) => LeaseKinds.ReaderWriter(request);
+
+    protected override string Kind => "rwlock";
 }

@@ -9,4 +9,6 @@ internal sealed class SemaphoreGrain(
     ILogger<SemaphoreGrain> logger) : LeaseGrainBase(state, clock, logger), ISemaphoreGrain
 {
     protected override LeaseRequest Normalize(LeaseRequest request) => LeaseKinds.Semaphore(request);
+
+    protected override string Kind => "semaphore";
 }

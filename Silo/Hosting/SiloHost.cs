@@ -6,6 +6,7 @@ using OrleansSync.Silo.Api.Locks;
 using OrleansSync.Silo.Api.Queues;
 using OrleansSync.Silo.Api.Replicas;
 using OrleansSync.Silo.Api.Rings;
+using OrleansSync.Silo.Diagnostics;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Postgres;
 using OrleansSync.Silo.Security;
@@ -51,6 +52,7 @@ internal static class SiloHost
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
+        app.MapSiloMetrics();
         app.MapClusterEndpoints();
         app.MapLeaseEndpoints();
         app.MapQueueEndpoints();
@@ -68,6 +70,7 @@ internal static class SiloHost
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton<SiloHealth>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddSiloMetrics(builder.Configuration);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 

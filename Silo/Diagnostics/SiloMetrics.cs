@@ -1,0 +1,39 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OrleansSync.Diagnostics;
+
+namespace OrleansSync.Silo.Diagnostics;
+
+/// <summary>
+/// Exports the silo's metrics: OrleansSync's own meter and Orleans' (<c>Microsoft.Orleans</c>: messaging, grains,
+/// membership), in Prometheus text at <c>GET /metrics</c> (outside <c>/v1</c>, so API keys do not apply, as for the
+/// health probes), and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+internal static class SiloMetrics
+{
+    /// <summary>The scraping path.</summary>
+    public const string Path = "/metrics";
+
+    private const string OrleansMeter = "Microsoft.Orleans";
+
+    public static void AddSiloMetrics(this IServiceCollection services, IConfiguration configuration)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("orleanssync-silo"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(OrleansSyncMeter.Name, OrleansMeter).AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+    }
+
+    public static IEndpointRouteBuilder MapSiloMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPrometheusScrapingEndpoint(Path);
+        return endpoints;
+    }
+}
