@@ -5,8 +5,8 @@ using OrleansSync.Diagnostics;
 namespace OrleansSync.Silo.Diagnostics;
 
 /// <summary>
-/// Exports the silo's metrics: OrleansSync's own meter and Orleans' (<c>Microsoft.Orleans</c>: messaging, grains,
-/// membership), in Prometheus text at <c>GET /metrics</c> (outside <c>/v1</c>, so API keys do not apply, as for the
+/// Exports the silo's metrics: OrleansSync's own meter, Orleans' (<c>Microsoft.Orleans</c>: messaging, grains,
+/// membership) and ASP.NET Core's (HTTP request duration), in Prometheus text at <c>GET /metrics</c> (outside <c>/v1</c>, so API keys do not apply, as for the
 /// health probes), and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 internal static class SiloMetrics
@@ -16,6 +16,10 @@ internal static class SiloMetrics
 
     private const string OrleansMeter = "Microsoft.Orleans";
 
+    // ASP.NET Core's built-in meters: HTTP request duration and Kestrel connections of the /v1 API.
+    private const string AspNetCoreHostingMeter = "Microsoft.AspNetCore.Hosting";
+    private const string KestrelMeter = "Microsoft.AspNetCore.Server.Kestrel";
+
     public static void AddSiloMetrics(this IServiceCollection services, IConfiguration configuration)
     {
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
@@ -23,7 +27,7 @@ internal static class SiloMetrics
             .ConfigureResource(resource => resource.AddService("orleanssync-silo"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(OrleansSyncMeter.Name, OrleansMeter).AddPrometheusExporter();
+                metrics.AddMeter(OrleansSyncMeter.Name, OrleansMeter, AspNetCoreHostingMeter, KestrelMeter).AddPrometheusExporter();
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();
