@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansSync.Client.Diagnostics;
 using OrleansSync.Locks;
 using OrleansSync.Naming;
 
@@ -81,6 +82,7 @@ internal sealed partial class LeaseClient(
                     switch (result.Status)
                     {
                         case LeaseAcquireStatus.Granted when result.Grant!.ClaimBy is null || await ClaimAsync(grain, result.Grant).ConfigureAwait(false):
+                            OrleansSyncClientMeter.AcquireEnded(clock.GetElapsedTime(started), "granted");
                             return new LeaseHandle(grain, result.Grant!, sentAt, options, clock, _logger);
                         case LeaseAcquireStatus.Granted:
                             // The hand-off ended before the claim reached the grain (or the claim failed): register
@@ -88,6 +90,7 @@ internal sealed partial class LeaseClient(
                             result = new LeaseAcquireResult(LeaseAcquireStatus.Unknown, null, -1);
                             break;
                         case LeaseAcquireStatus.Refused:
+                            OrleansSyncClientMeter.AcquireEnded(clock.GetElapsedTime(started), "refused");
                             return null;
                     }
                 }
@@ -96,6 +99,7 @@ internal sealed partial class LeaseClient(
                 if (remaining <= TimeSpan.Zero && result is not null)
                 {
                     await WithdrawAsync(grain, request.RequestId).ConfigureAwait(false);
+                    OrleansSyncClientMeter.AcquireEnded(clock.GetElapsedTime(started), "timed_out");
                     return null;
                 }
 
@@ -137,6 +141,7 @@ internal sealed partial class LeaseClient(
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             await WithdrawAsync(grain, request.RequestId).ConfigureAwait(false);
+            OrleansSyncClientMeter.AcquireEnded(clock.GetElapsedTime(started), "cancelled");
             throw new OperationCanceledException(cancellationToken);
         }
     }
