@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using OrleansSync.Replication.MultiPrimary;
@@ -207,7 +208,9 @@ internal sealed partial class ReplicaGroupGrain(
             ReplicaCopyWriteOutcome outcome;
             try
             {
+                var calledAt = Stopwatch.GetTimestamp();
                 outcome = await Copy(primary).Write(epoch, key, value, write, expectedVersion, cancellationToken);
+                PrimaryBackup.ReplicationMetrics.GroupToPrimary.Record(PrimaryBackup.ReplicationMetrics.Since(calledAt));
             }
             catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
             {

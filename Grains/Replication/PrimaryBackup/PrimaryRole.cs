@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -133,6 +134,10 @@ internal sealed partial class PrimaryRole
         {
             return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, change.Version, pending.Acks);
         }
+        finally
+        {
+            ReplicationMetrics.WriteAck.Record(ReplicationMetrics.Since(pending.OrderedAt));
+        }
     }
 
     /// <summary>Committed changes after <paramref name="afterVersion"/> from the local store (compacted: latest per key).</summary>
@@ -185,6 +190,14 @@ internal sealed partial class PrimaryRole
             while (batch.Count < MaxBatch && _unstored.TryDequeue(out var next))
             {
                 batch.Add(next);
+            }
+
+            if (ReplicationMetrics.StoreQueueWait.Enabled)
+            {
+                foreach (var pending in batch)
+                {
+                    ReplicationMetrics.StoreQueueWait.Record(ReplicationMetrics.Since(pending.OrderedAt));
+                }
             }
 
             var changes = batch.ConvertAll(p => p.Change);
@@ -337,7 +350,20 @@ internal sealed partial class PrimaryRole
             consistent = false;
         }
 
+        if (ReplicationMetrics.BackupQueueWait.Enabled)
+        {
+            foreach (var change in changes)
+            {
+                if (_waiting.TryGetValue(change.Version, out var queued))
+                {
+                    ReplicationMetrics.BackupQueueWait.Record(ReplicationMetrics.Since(queued.OrderedAt));
+                }
+            }
+        }
+
+        var sentAt = Stopwatch.GetTimestamp();
         var result = await backup.Copy.Apply(Epoch, after, changes, through, consistent);
+        ReplicationMetrics.BackupRoundTrip.Record(ReplicationMetrics.Since(sentAt));
         if (Deposed)
         {
             return;

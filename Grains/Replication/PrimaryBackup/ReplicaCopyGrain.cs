@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -14,6 +15,8 @@ namespace OrleansSync.Replication.PrimaryBackup;
 [ReplicaCopyPlacement]
 internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDetails silo, ILogger<ReplicaCopyGrain> logger) : Grain, IReplicaCopyGrain
 {
+    private static readonly KeyValuePair<string, object?> PrimaryRoleTag = new("role", "primary");
+    private static readonly KeyValuePair<string, object?> BackupRoleTag = new("role", "backup");
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ReplicaCopyMeta _meta;
     private long _high;
@@ -141,7 +144,9 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
     public async Task<ReplicaApplyResult> Apply(long epoch, long afterVersion, IReadOnlyList<ReplicaChange> entries, long throughVersion, bool consistent)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        var arrived = Stopwatch.GetTimestamp();
         await _gate.WaitAsync();
+        ReplicationMetrics.GateWait.Record(ReplicationMetrics.Since(arrived), BackupRoleTag);
         try
         {
             if (epoch < _meta.PromisedEpoch || _primary is { Deposed: false } self && self.Epoch >= epoch)
@@ -163,7 +168,10 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
                 _meta = meta;
             }
 
+            var storing = Stopwatch.GetTimestamp();
             await store.ApplyAsync(Group, Index, entries, CancellationToken.None);
+            ReplicationMetrics.StoreApply.Record(ReplicationMetrics.Since(storing), BackupRoleTag);
+            ReplicationMetrics.BatchSize.Record(entries.Count, BackupRoleTag);
             if (entries.Count > 0)
             {
                 _lastEntryEpoch = entries[^1].Epoch;
@@ -210,7 +218,9 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
     /// <summary>Stores the primary's own writes under the gate; false (and the role deposed) when it may not or failed.</summary>
     internal async Task<bool> StoreOwnAsync(PrimaryRole role, List<ReplicaChange> changes)
     {
+        var arrived = Stopwatch.GetTimestamp();
         await _gate.WaitAsync();
+        ReplicationMetrics.GateWait.Record(ReplicationMetrics.Since(arrived), PrimaryRoleTag);
         try
         {
             if (role.Deposed || _primary != role || role.Epoch < _meta.PromisedEpoch)
@@ -219,7 +229,10 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
                 return false;
             }
 
+            var storing = Stopwatch.GetTimestamp();
             await store.ApplyAsync(Group, Index, changes, CancellationToken.None);
+            ReplicationMetrics.StoreApply.Record(ReplicationMetrics.Since(storing), PrimaryRoleTag);
+            ReplicationMetrics.BatchSize.Record(changes.Count, PrimaryRoleTag);
             _high = changes[^1].Version;
             _lastEntryEpoch = changes[^1].Epoch;
             return true;
