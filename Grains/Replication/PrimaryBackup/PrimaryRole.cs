@@ -113,6 +113,94 @@ internal sealed partial class PrimaryRole
             return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
         }
 
+        var pending = Order(key, value, write);
+        try
+        {
+            var status = await pending.Done.Task.WaitAsync(AckTimeout, cancellationToken);
+            return new ReplicaCopyWriteOutcome(status, pending.Change.Version, pending.Acks);
+        }
+        catch (TimeoutException)
+        {
+            return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, pending.Change.Version, pending.Acks);
+        }
+        finally
+        {
+            ReplicationMetrics.WriteAck.Record(ReplicationMetrics.Since(pending.OrderedAt));
+        }
+    }
+
+    /// <summary>
+    /// Several writes at once, each as <see cref="WriteAsync"/> would handle it alone: unconditional ones are ordered at
+    /// once in list order, conditional ones after their check. One wait of <see cref="AckTimeout"/> covers them all.
+    /// A conditional write whose check could not read the store is answered <see cref="ReplicaWriteStatus.NotPrimary"/>
+    /// (refused before it was ordered, so it is safe to send again).
+    /// </summary>
+    public async Task<ReplicaCopyWriteOutcome[]> WriteManyAsync(IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken)
+    {
+        var outcomes = new ReplicaCopyWriteOutcome?[writes.Count];
+        var pendings = new PendingWrite?[writes.Count];
+        var waits = new List<Task>(writes.Count);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var request = writes[i];
+            if (request.ExpectedVersion is not null)
+            {
+                waits.Add(WriteConditionalAsync(request, outcomes, i, cancellationToken));
+            }
+            else if (Deposed)
+            {
+                outcomes[i] = new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
+            }
+            else
+            {
+                pendings[i] = Order(request.Key, request.Value, request.Write);
+                waits.Add(pendings[i]!.Done.Task);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(waits).WaitAsync(AckTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Answered below: what is not settled yet is unavailable (it may still become durable).
+        }
+
+        var result = new ReplicaCopyWriteOutcome[writes.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (pendings[i] is { } pending)
+            {
+                ReplicationMetrics.WriteAck.Record(ReplicationMetrics.Since(pending.OrderedAt));
+                var status = pending.Done.Task.IsCompletedSuccessfully ? pending.Done.Task.Result : ReplicaWriteStatus.Unavailable;
+                result[i] = new ReplicaCopyWriteOutcome(status, pending.Change.Version, pending.Acks);
+            }
+            else
+            {
+                result[i] = outcomes[i] ?? new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, 0, 0);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task WriteConditionalAsync(ReplicaWriteRequest request, ReplicaCopyWriteOutcome?[] outcomes, int index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            outcomes[index] = await WriteAsync(request.Key, request.Value, request.Write, request.ExpectedVersion, cancellationToken);
+        }
+        catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
+        {
+            LogConditionalCheckFailed(ex, _host.Group, _host.Index);
+            outcomes[index] = new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
+        }
+    }
+
+    /// <summary>Gives the write the next version and queues it for the local store and every backup.</summary>
+    private PendingWrite Order(string key, byte[]? value, WriteConsistency write)
+    {
         var change = new ReplicaChange(key, value, ++_assigned, Epoch, value is null);
         _inFlightKeys[key] = (change.Version, change.Deleted);
         var pending = new PendingWrite(change, Needed(write));
@@ -125,19 +213,7 @@ internal sealed partial class PrimaryRole
             backup.Signal.Set();
         }
 
-        try
-        {
-            var status = await pending.Done.Task.WaitAsync(AckTimeout, cancellationToken);
-            return new ReplicaCopyWriteOutcome(status, change.Version, pending.Acks);
-        }
-        catch (TimeoutException)
-        {
-            return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, change.Version, pending.Acks);
-        }
-        finally
-        {
-            ReplicationMetrics.WriteAck.Record(ReplicationMetrics.Since(pending.OrderedAt));
-        }
+        return pending;
     }
 
     /// <summary>Committed changes after <paramref name="afterVersion"/> from the local store (compacted: latest per key).</summary>
@@ -479,6 +555,9 @@ internal sealed partial class PrimaryRole
             TrimRecent();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group} copy {Copy}: a conditional write's check could not read the store; refused before ordering it")]
+    private partial void LogConditionalCheckFailed(Exception exception, string group, int copy);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replica group {Group} copy {Copy}: local store failed as primary of epoch {Epoch}; stepping down")]
     private partial void LogStoreFailed(Exception exception, string group, int copy, long epoch);

@@ -115,6 +115,36 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
             : Task.FromResult(new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0));
     }
 
+    public async Task<IReadOnlyList<ReplicaCopyWriteOutcome>> WriteBatch(long epoch, IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count > ReplicaLimits.MaxWritesPerBatch)
+        {
+            throw new ArgumentException($"At most {ReplicaLimits.MaxWritesPerBatch} writes per batch.", nameof(writes));
+        }
+
+        foreach (var request in writes)
+        {
+            ArgumentNullException.ThrowIfNull(request, nameof(writes));
+            ReplicaValidation.ValidateKey(request.Key);
+            if (request.Value is not null)
+            {
+                ReplicaValidation.ValidateValue(request.Value);
+            }
+
+            ReplicaValidation.ValidateEnum(request.Write, nameof(writes));
+            ReplicaValidation.ValidateExpectedVersion(request.ExpectedVersion);
+        }
+
+        if (!(_primary is { Deposed: false } primary && primary.Epoch == epoch && epoch >= _meta.PromisedEpoch))
+        {
+            var refused = new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
+            return [.. writes.Select(_ => refused)];
+        }
+
+        return await primary.WriteManyAsync(writes, cancellationToken);
+    }
+
     public async Task<ReplicaReadResult> Read(string key, long? primaryEpoch)
     {
         ReplicaValidation.ValidateKey(key);
