@@ -17,6 +17,7 @@ internal sealed partial class PrimaryRole
     public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(10);
 
     private const int MaxBatch = 512;
+    private const int MaxBatchesInFlight = 2;
     private const int MaxRecent = 50_000;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -315,13 +316,36 @@ internal sealed partial class PrimaryRole
         {
             try
             {
+                if (backup.InFlight > 0 && !CanStream(backup))
+                {
+                    // Batches under way settle first (each answer wakes this loop).
+                    await backup.Signal.WaitAsync(_stop.Token);
+                    continue;
+                }
+
+                if (!backup.Synced && backup.Backoff)
+                {
+                    backup.Backoff = false;
+                    await Task.Delay(delay, _stop.Token);
+                    delay = delay * 2 > MaxRetryDelay ? MaxRetryDelay : delay * 2;
+                    continue;
+                }
+
                 if (!backup.Synced)
                 {
                     await SyncAsync(backup);
+                    backup.Session++;
+                    backup.Sent = backup.Confirmed;
+                }
+                else if (CanStream(backup))
+                {
+                    _ = StreamAsync(backup);
+                    continue;
                 }
                 else if (backup.Confirmed < _assigned || (!backup.Consistent && backup.Confirmed >= backup.ConsistentFrom))
                 {
                     await SendAsync(backup);
+                    backup.Sent = Math.Max(backup.Sent, backup.Confirmed);
                 }
                 else
                 {
@@ -351,6 +375,86 @@ internal sealed partial class PrimaryRole
                 delay = delay * 2 > MaxRetryDelay ? MaxRetryDelay : delay * 2;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the next batch for a consistent, synced backup can leave before the previous ones are answered: contiguous
+    /// writes from memory, at most <see cref="MaxBatchesInFlight"/> under way. The backup applies them in version order
+    /// (it holds back a batch that arrives before its predecessor).
+    /// </summary>
+    private bool CanStream(BackupLink backup)
+    {
+        var recentStart = _recent.Count == 0 ? _assigned + 1 : _recent[0].Version;
+        return backup.Synced && backup.Consistent && backup.InFlight < MaxBatchesInFlight && backup.Sent < _assigned && backup.Sent + 1 >= recentStart;
+    }
+
+    /// <summary>Sends the next contiguous batch after <see cref="BackupLink.Sent"/> without waiting for the ones under way.</summary>
+    private async Task StreamAsync(BackupLink backup)
+    {
+        var after = backup.Sent;
+        var from = (int)(after + 1 - _recent[0].Version);
+        var changes = _recent.GetRange(from, Math.Min(MaxBatch, _recent.Count - from));
+        var through = changes[^1].Version;
+        var session = backup.Session;
+        backup.Sent = through;
+        backup.InFlight++;
+        try
+        {
+            var sentAt = RecordSending(changes);
+            var result = await backup.Copy.Apply(Epoch, after, changes, through, true);
+            ReplicationMetrics.BackupRoundTrip.Record(ReplicationMetrics.Since(sentAt));
+            if (Deposed || session != backup.Session || !backup.Synced)
+            {
+                return;
+            }
+
+            switch (result.Status)
+            {
+                case ReplicaApplyStatus.StaleEpoch:
+                    LogDeposedByBackup(_host.Group, backup.Index, Epoch, result.PromisedEpoch);
+                    Depose();
+                    return;
+                case ReplicaApplyStatus.OutOfOrder:
+                    backup.Synced = false;
+                    return;
+            }
+
+            // Applied in version order: the backup holds everything through 'through'.
+            backup.Confirmed = Math.Max(backup.Confirmed, through);
+            AckBackup(after, through);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (session == backup.Session)
+            {
+                backup.Synced = false;
+                backup.Backoff = true;
+            }
+
+            LogBackupFailed(ex, _host.Group, backup.Index, Epoch);
+        }
+        finally
+        {
+            backup.InFlight--;
+            backup.Signal.Set();
+        }
+    }
+
+    /// <summary>Records how long the writes of a batch to a backup waited for it; answers the send time.</summary>
+    private long RecordSending(IReadOnlyList<ReplicaChange> changes)
+    {
+        if (ReplicationMetrics.BackupQueueWait.Enabled)
+        {
+            foreach (var change in changes)
+            {
+                if (_waiting.TryGetValue(change.Version, out var queued))
+                {
+                    ReplicationMetrics.BackupQueueWait.Record(ReplicationMetrics.Since(queued.OrderedAt));
+                }
+            }
+        }
+
+        return Stopwatch.GetTimestamp();
     }
 
     private async Task SyncAsync(BackupLink backup)
@@ -426,18 +530,7 @@ internal sealed partial class PrimaryRole
             consistent = false;
         }
 
-        if (ReplicationMetrics.BackupQueueWait.Enabled)
-        {
-            foreach (var change in changes)
-            {
-                if (_waiting.TryGetValue(change.Version, out var queued))
-                {
-                    ReplicationMetrics.BackupQueueWait.Record(ReplicationMetrics.Since(queued.OrderedAt));
-                }
-            }
-        }
-
-        var sentAt = Stopwatch.GetTimestamp();
+        var sentAt = RecordSending(changes);
         var result = await backup.Copy.Apply(Epoch, after, changes, through, consistent);
         ReplicationMetrics.BackupRoundTrip.Record(ReplicationMetrics.Since(sentAt));
         if (Deposed)
@@ -458,6 +551,12 @@ internal sealed partial class PrimaryRole
 
         backup.Confirmed = through;
         backup.Consistent = consistent;
+        AckBackup(after, through);
+    }
+
+    /// <summary>One backup now holds versions (<paramref name="after"/>, <paramref name="through"/>].</summary>
+    private void AckBackup(long after, long through)
+    {
         foreach (var version in _waiting.Keys.Where(v => v > after && v <= through).ToList())
         {
             if (_waiting[version].AckBackup())

@@ -17,7 +17,11 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
 {
     private static readonly KeyValuePair<string, object?> PrimaryRoleTag = new("role", "primary");
     private static readonly KeyValuePair<string, object?> BackupRoleTag = new("role", "backup");
+    /// <summary>How long a replication batch that arrived ahead of its predecessor waits for it before being refused.</summary>
+    private static readonly TimeSpan ReorderWait = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private TaskCompletionSource _highMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ReplicaCopyMeta _meta;
     private long _high;
     private long _lastEntryEpoch;
@@ -174,6 +178,10 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
     public async Task<ReplicaApplyResult> Apply(long epoch, long afterVersion, IReadOnlyList<ReplicaChange> entries, long throughVersion, bool consistent)
     {
         ArgumentNullException.ThrowIfNull(entries);
+
+        // The primary keeps more than one batch in flight, and messages between two grains may arrive out of order: a
+        // batch that starts beyond this copy's end waits (briefly) for the ones before it.
+        await WaitForHighAsync(afterVersion);
         var arrived = Stopwatch.GetTimestamp();
         await _gate.WaitAsync();
         ReplicationMetrics.GateWait.Record(ReplicationMetrics.Since(arrived), BackupRoleTag);
@@ -207,12 +215,13 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
                 _lastEntryEpoch = entries[^1].Epoch;
             }
 
-            _high = Math.Max(_high, throughVersion);
             if (meta != _meta)
             {
                 await store.SaveMetaAsync(Group, Index, meta, CancellationToken.None);
                 _meta = meta;
             }
+
+            MoveHigh(Math.Max(_high, throughVersion));
 
             return new ReplicaApplyResult(ReplicaApplyStatus.Applied, _high, _meta.PromisedEpoch);
         }
@@ -235,7 +244,8 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
             StepDown(epoch);
             var meta = new ReplicaCopyMeta(epoch, epoch, false);
             await store.ResetAsync(Group, Index, meta, CancellationToken.None);
-            (_meta, _high, _lastEntryEpoch) = (meta, 0, 0);
+            (_meta, _lastEntryEpoch) = (meta, 0);
+            MoveHigh(0);
             LogReset(Group, Index, epoch);
             return new ReplicaApplyResult(ReplicaApplyStatus.Applied, 0, epoch);
         }
@@ -263,8 +273,8 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
             await store.ApplyAsync(Group, Index, changes, CancellationToken.None);
             ReplicationMetrics.StoreApply.Record(ReplicationMetrics.Since(storing), PrimaryRoleTag);
             ReplicationMetrics.BatchSize.Record(changes.Count, PrimaryRoleTag);
-            _high = changes[^1].Version;
             _lastEntryEpoch = changes[^1].Epoch;
+            MoveHigh(changes[^1].Version);
             return true;
         }
         catch (Exception ex)
@@ -278,6 +288,30 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Sets the copy's end and wakes batches waiting for it.</summary>
+    private void MoveHigh(long high)
+    {
+        _high = high;
+        _highMoved.TrySetResult();
+        _highMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task WaitForHighAsync(long afterVersion)
+    {
+        var deadline = DateTime.UtcNow + ReorderWait;
+        while (_high < afterVersion && deadline - DateTime.UtcNow is { Ticks: > 0 } remaining)
+        {
+            try
+            {
+                await _highMoved.Task.WaitAsync(remaining);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
         }
     }
 
