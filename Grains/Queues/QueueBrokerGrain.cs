@@ -130,6 +130,16 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
         }
     }
 
+    public async Task<IReadOnlyList<QueueDelivery>> AckAndReceive(
+        string queue, string group, string consumer, IReadOnlyList<string> receipts, int max, TimeSpan wait, TimeSpan visibility, CancellationToken cancellationToken = default)
+    {
+        // Both validated before either acts, so a bad receive argument does not half-apply the call.
+        QueueValidation.ValidateReceive(queue, group, consumer, max, wait, visibility);
+        QueueReceipt.ParseAll(receipts, nameof(receipts));
+        await Ack(queue, group, receipts);
+        return await Receive(queue, group, consumer, max, wait, visibility, cancellationToken);
+    }
+
     public async Task Heartbeat(string queue, string group, string consumer)
     {
         QueueValidation.ValidateGroup(queue, group);
