@@ -132,8 +132,13 @@ internal sealed partial class QueueSubscription : IQueueSubscription
                 }
                 catch (Exception ex) when (acks.Count > 0 && ex is not OutOfMemoryException)
                 {
-                    // The messages stay in flight and are redelivered after their visibility timeout (at least once).
-                    LogSettleFailed(ex, Queue, Group, acks.Count);
+                    // Not known to be applied: the next receive (or, when stopping, the acker) carries them again; an
+                    // ack applied twice settles once.
+                    lock (_ackGate)
+                    {
+                        _pendingAcks.InsertRange(0, acks);
+                    }
+
                     throw;
                 }
                 finally
@@ -209,7 +214,7 @@ internal sealed partial class QueueSubscription : IQueueSubscription
                 }
             }
 
-            if (held > 0 && (lane.Reader.Count == 0 || Stopwatch.GetElapsedTime(heldSince) >= AckHoldLimit))
+            if (held > 0 && (!lane.Reader.TryPeek(out _) || Stopwatch.GetElapsedTime(heldSince) >= AckHoldLimit))
             {
                 await HandOnAcksAsync(held).ConfigureAwait(false);
                 held = 0;

@@ -32,6 +32,9 @@ internal sealed partial class QueuePartitionGrain(
     private IQueuePartitionWriter? _writer;
     private IAsyncStream<QueuePartitionAppended>? _stream;
 
+    /// <summary>Groups whose group-partition grain gets appends sent straight (<see cref="Watch"/>), besides the stream.</summary>
+    private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_queue, _partition) = QueueKeys.ParsePartition(this.GetPrimaryKeyString());
@@ -90,6 +93,19 @@ internal sealed partial class QueuePartitionGrain(
     }
 
     public Task<long> GetEnd() => Task.FromResult(_writer!.End);
+
+    public Task<long> Watch(string group)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        _watchers.Add(group);
+        return Task.FromResult(_writer!.End);
+    }
+
+    public Task Unwatch(string group)
+    {
+        _watchers.Remove(group);
+        return Task.CompletedTask;
+    }
 
     public Task AddDeadLetters(string group, IReadOnlyList<DeadLetterRecord> records) =>
         log.AddDeadLettersAsync(_queue, group, _partition, records, CancellationToken.None);
@@ -174,6 +190,13 @@ internal sealed partial class QueuePartitionGrain(
         // not fail anything.
         try
         {
+            // Straight to the watching groups first (one-way calls, no wait): the memory stream's pulling agent only
+            // delivers on its next poll.
+            foreach (var group in _watchers)
+            {
+                _ = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(_queue, group, _partition)).Appended(appended);
+            }
+
             await _stream!.OnNextAsync(appended);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
