@@ -11,6 +11,14 @@ namespace OrleansSync.Queues;
 public interface IConsumerGroupPartitionGrain : IGrainWithStringKey
 {
     /// <summary>
+    /// <see cref="Ack"/> of <paramref name="acks"/>, then <see cref="Receive"/>, in one call (the broker's
+    /// <see cref="IQueueBrokerGrain.AckAndReceive"/>: one hop per consume cycle). The acks count even if the claim fails.
+    /// </summary>
+    [Alias("AckAndReceive")]
+    Task<IReadOnlyList<QueueDelivery>> AckAndReceive(
+        IReadOnlyList<QueueReceipt> acks, string consumer, long generation, int max, TimeSpan visibility, int maxInFlight);
+
+    /// <summary>
     /// Messages the partition just appended, sent straight by the partition grain to the groups that watch it (see
     /// <see cref="IQueuePartitionGrain.Watch"/>), as the stream push is: a wake-up, never the source of truth (a
     /// missed or reordered send only means a read of the log).

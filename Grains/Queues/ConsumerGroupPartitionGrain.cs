@@ -137,6 +137,18 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         });
     }
 
+    public async Task<IReadOnlyList<QueueDelivery>> AckAndReceive(
+        IReadOnlyList<QueueReceipt> acks, string consumer, long generation, int max, TimeSpan visibility, int maxInFlight)
+    {
+        ArgumentNullException.ThrowIfNull(acks);
+        if (acks.Count > 0)
+        {
+            await Ack(acks);
+        }
+
+        return await Receive(consumer, generation, max, visibility, maxInFlight);
+    }
+
     public async Task<bool> WaitForMessages(string consumer, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         // Interleaves with everything: reads the book, never changes it (only raises the cached log end). A state change

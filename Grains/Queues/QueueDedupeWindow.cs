@@ -15,9 +15,19 @@ internal sealed class QueueDedupeWindow
     /// <summary>Seed differing from the partitioner's (which fixes the id hash's residue per partition).</summary>
     private const long FingerprintSeed = 0x5155_4555_4544_4550;
 
+    private readonly Func<string, ulong> _fingerprint;
     private readonly Dictionary<ulong, long> _rowByFingerprint = [];
     private readonly Dictionary<string, long> _rowByCollidingId = new(StringComparer.Ordinal);
     private readonly Queue<Row> _rows = new();
+
+    /// <summary>A window fingerprinting ids with <see cref="Fingerprint"/>.</summary>
+    public QueueDedupeWindow()
+        : this(Fingerprint)
+    {
+    }
+
+    /// <summary>A window with another fingerprint function (tests force collisions with it).</summary>
+    internal QueueDedupeWindow(Func<string, ulong> fingerprint) => _fingerprint = fingerprint;
 
     /// <summary>How many ids the window holds.</summary>
     public int Count => _rowByFingerprint.Count + _rowByCollidingId.Count;
@@ -60,7 +70,7 @@ internal sealed class QueueDedupeWindow
             return (true, null);
         }
 
-        return _rowByFingerprint.TryGetValue(Fingerprint(id), out var first) ? (false, first) : (false, null);
+        return _rowByFingerprint.TryGetValue(_fingerprint(id), out var first) ? (false, first) : (false, null);
     }
 
     /// <summary>
@@ -73,7 +83,7 @@ internal sealed class QueueDedupeWindow
         List<string>? colliding = null;
         for (var i = 0; i < ids.Count; i++)
         {
-            fingerprints[i] = Fingerprint(ids[i]);
+            fingerprints[i] = _fingerprint(ids[i]);
             if (!_rowByFingerprint.TryAdd(fingerprints[i], firstOffset))
             {
                 // Rare (two ids of the window share 64 bits): this id is kept exactly, the earlier one by fingerprint.

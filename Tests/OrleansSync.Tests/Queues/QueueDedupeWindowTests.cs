@@ -49,10 +49,31 @@ public sealed class QueueDedupeWindowTests
     }
 
     [Fact]
-    public void Fingerprints_are_stable_across_processes_and_differ_from_the_partition_hash()
+    public void Ids_sharing_a_fingerprint_are_both_found_and_each_expires_with_its_own_row()
     {
-        // A fixed value: the window is rebuilt from the log by whichever silo opens the partition.
-        Assert.Equal(QueueDedupeWindow.Fingerprint("order-1"), QueueDedupeWindow.Fingerprint(new string("order-1".ToCharArray())));
+        var window = new QueueDedupeWindow(_ => 42);
+        window.Add(0, Start, ["a"]);
+        window.Add(1, Start.AddSeconds(10), ["b"]);
+
+        // "a" holds the fingerprint (a candidate to confirm against row 0); "b" is kept exactly; any other id with the
+        // fingerprint is a candidate that row 0's exact ids will reject.
+        Assert.Equal((false, (long?)0), window.Lookup("a"));
+        Assert.Equal((true, (long?)null), window.Lookup("b"));
+        Assert.Equal((false, (long?)0), window.Lookup("c"));
+
+        window.Expire(Start);
+        Assert.Equal((false, (long?)null), window.Lookup("a"));
+        Assert.Equal((true, (long?)null), window.Lookup("b"));
+
+        window.Expire(Start.AddSeconds(10));
+        Assert.Equal((false, (long?)null), window.Lookup("b"));
+        Assert.Equal(0, window.Count);
+    }
+
+    [Fact]
+    public void The_fingerprint_is_not_the_partition_hash()
+    {
+        // Ids of one partition share their partition hash modulo the partition count; the fingerprint must not.
         Assert.NotEqual(
             System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("order-1")),
             QueueDedupeWindow.Fingerprint("order-1"));
