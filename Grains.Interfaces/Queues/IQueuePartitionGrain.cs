@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansSync.Queues;
 
 /// <summary>
@@ -32,7 +34,8 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     [Alias("Watch")]
     Task<long> Watch(string group);
 
-    /// <summary>Stops the direct sends of <see cref="Watch"/> to <paramref name="group"/>.</summary>
+    /// <summary>Stops the direct sends of <see cref="Watch"/> to <paramref name="group"/> (one-way: a deactivating caller does not wait).</summary>
+    [OneWay]
     [Alias("Unwatch")]
     Task Unwatch(string group);
 

@@ -73,11 +73,11 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     {
         try
         {
+            // One-way: a lost unwatch only costs the partition a few sends that reactivate this grain.
             await _partitionGrain.Unwatch(_group);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Only costs the partition a few one-way sends that reactivate this grain.
             LogUnwatchFailed(ex, _queue, _group, _partition);
         }
 
