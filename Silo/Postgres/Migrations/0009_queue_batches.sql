@@ -37,15 +37,23 @@ CREATE TABLE IF NOT EXISTS orleanssync_queue_batches
 CREATE INDEX IF NOT EXISTS orleanssync_queue_batches_published
     ON orleanssync_queue_batches (queue, partition, published_at);
 
-INSERT INTO orleanssync_queue_batches (queue, partition, first_offset, last_offset, published_at, message_ids, msg_keys, bodies, headers)
-SELECT m.queue, m.partition, m.msg_offset, m.msg_offset, m.published_at,
-       ARRAY[m.message_id], ARRAY[m.msg_key], ARRAY[m.body], ARRAY[m.headers::text]
-FROM orleanssync_queue_messages m;
+-- Re-runnable: the former table is converted only while it is still a table.
+DO $$
+BEGIN
+    IF (SELECT c.relkind FROM pg_class c WHERE c.oid = to_regclass('orleanssync_queue_messages')) = 'r' THEN
+        INSERT INTO orleanssync_queue_batches (queue, partition, first_offset, last_offset, published_at, message_ids, msg_keys, bodies, headers)
+        SELECT m.queue, m.partition, m.msg_offset, m.msg_offset, m.published_at,
+               ARRAY[m.message_id], ARRAY[m.msg_key], ARRAY[m.body], ARRAY[m.headers::text]
+        FROM orleanssync_queue_messages m;
 
-DROP TABLE orleanssync_queue_dedupe;
-DROP TABLE orleanssync_queue_messages;
+        DROP TABLE orleanssync_queue_messages;
+    END IF;
+END
+$$;
 
-CREATE VIEW orleanssync_queue_messages AS
+DROP TABLE IF EXISTS orleanssync_queue_dedupe;
+
+CREATE OR REPLACE VIEW orleanssync_queue_messages AS
 SELECT b.queue,
        b.partition,
        b.first_offset + m.ord - 1 AS msg_offset,
