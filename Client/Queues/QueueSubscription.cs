@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text;
 using System.Threading.Channels;
@@ -11,9 +12,18 @@ namespace OrleansSync.Client.Queues;
 /// <see cref="QueueSubscriptionOptions.Concurrency"/> lanes (same key → same lane, so per-key order holds), and one acker
 /// sends the settled receipts in batches. A heartbeat loop renews the lease while handlers are busy.
 /// </summary>
+/// <remarks>
+/// Acks ride on the next receive (<see cref="IQueueBrokerGrain.AckAndReceive"/>: one round trip per consume cycle
+/// instead of two): a handled message frees its prefetch permit at once and leaves its receipt for the receive loop,
+/// which the freed permit wakes. Only while a receive is already under way (a long-poll) does the acker send them on
+/// their own, so an ack never waits for a long-poll to end. Nacks are always sent on their own.
+/// </remarks>
 internal sealed partial class QueueSubscription : IQueueSubscription
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest a handled message's ack waits for the rest of its lane's batch before it is handed on.</summary>
+    private static readonly TimeSpan AckHoldLimit = TimeSpan.FromMilliseconds(20);
     private readonly IQueueBrokerGrain _broker;
     private readonly Func<QueueDelivery, CancellationToken, Task> _handler;
     private readonly QueueSubscriptionOptions _options;
@@ -24,6 +34,9 @@ internal sealed partial class QueueSubscription : IQueueSubscription
     private readonly Channel<(string Receipt, bool Ack)> _settled = Channel.CreateUnbounded<(string, bool)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopReceiving = new();
     private readonly CancellationTokenSource _stopHandlers = new();
+    private readonly Lock _ackGate = new();
+    private List<string> _pendingAcks = [];
+    private bool _receiveUnderWay;
     private Task _receiving = Task.CompletedTask;
     private Task _heartbeats = Task.CompletedTask;
     private Task _acking = Task.CompletedTask;
@@ -109,7 +122,33 @@ internal sealed partial class QueueSubscription : IQueueSubscription
                     permits++;
                 }
 
-                var messages = await _broker.Receive(Queue, Group, ConsumerId, permits, _maxWaitPerCall, _options.Visibility, stopping).ConfigureAwait(false);
+                var acks = TakePendingAcks(receiveStarts: true);
+                IReadOnlyList<QueueDelivery> messages;
+                try
+                {
+                    messages = acks.Count == 0
+                        ? await _broker.Receive(Queue, Group, ConsumerId, permits, _maxWaitPerCall, _options.Visibility, stopping).ConfigureAwait(false)
+                        : await _broker.AckAndReceive(Queue, Group, ConsumerId, acks, permits, _maxWaitPerCall, _options.Visibility, stopping).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (acks.Count > 0 && ex is not OutOfMemoryException)
+                {
+                    // Not known to be applied: the next receive (or, when stopping, the acker) carries them again; an
+                    // ack applied twice settles once.
+                    lock (_ackGate)
+                    {
+                        _pendingAcks.InsertRange(0, acks);
+                    }
+
+                    throw;
+                }
+                finally
+                {
+                    lock (_ackGate)
+                    {
+                        _receiveUnderWay = false;
+                    }
+                }
+
                 foreach (var message in messages)
                 {
                     await LaneOf(message).Writer.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
@@ -140,6 +179,11 @@ internal sealed partial class QueueSubscription : IQueueSubscription
 
     private async Task HandleLaneAsync(Channel<QueueDelivery> lane)
     {
+        // Acks of a lane are handed on together when the lane has nothing more queued (the batch a receive brought is
+        // done), or after AckHoldLimit with slow handlers: one receive then carries them all instead of each freed
+        // permit starting a receive of its own.
+        var held = 0;
+        var heldSince = 0L;
         await foreach (var message in lane.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             var ack = true;
@@ -153,29 +197,89 @@ internal sealed partial class QueueSubscription : IQueueSubscription
                 LogHandlerFailed(ex, Queue, Group, message.Id, message.DeliveryCount);
             }
 
-            await _settled.Writer.WriteAsync((message.Receipt, ack)).ConfigureAwait(false);
+            if (!ack)
+            {
+                await _settled.Writer.WriteAsync((message.Receipt, false)).ConfigureAwait(false);
+            }
+            else
+            {
+                lock (_ackGate)
+                {
+                    _pendingAcks.Add(message.Receipt);
+                }
+
+                if (held++ == 0)
+                {
+                    heldSince = Stopwatch.GetTimestamp();
+                }
+            }
+
+            if (held > 0 && (!lane.Reader.TryPeek(out _) || Stopwatch.GetElapsedTime(heldSince) >= AckHoldLimit))
+            {
+                await HandOnAcksAsync(held).ConfigureAwait(false);
+                held = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Frees the permits of <paramref name="count"/> acks just left pending: they wake the receive loop, whose next
+    /// receive carries the acks. If a receive is already under way (it may be a long-poll), the acker sends them now.
+    /// </summary>
+    private async Task HandOnAcksAsync(int count)
+    {
+        bool receiveUnderWay;
+        lock (_ackGate)
+        {
+            receiveUnderWay = _receiveUnderWay;
+        }
+
+        if (receiveUnderWay || _stopReceiving.IsCancellationRequested)
+        {
+            await _settled.Writer.WriteAsync(("", true)).ConfigureAwait(false);
+        }
+
+        ReleasePermits(count);
+    }
+
+    /// <summary>Takes the acks waiting for a carrier (at most one call's worth); with <paramref name="receiveStarts"/> marks a receive under way.</summary>
+    private List<string> TakePendingAcks(bool receiveStarts)
+    {
+        lock (_ackGate)
+        {
+            _receiveUnderWay |= receiveStarts;
+            if (_pendingAcks.Count <= QueueLimits.MaxReceipts)
+            {
+                var taken = _pendingAcks;
+                _pendingAcks = [];
+                return taken;
+            }
+
+            var first = _pendingAcks.GetRange(0, QueueLimits.MaxReceipts);
+            _pendingAcks.RemoveRange(0, QueueLimits.MaxReceipts);
+            return first;
         }
     }
 
     private async Task AckLoopAsync()
     {
+        // Entries for acks only wake this loop: the receipts themselves are taken from the pending acks (a receive
+        // may have carried them meanwhile). Nack permits are freed once the nack was sent.
         var reader = _settled.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var acks = new List<string>();
             var nacks = new List<string>();
-            while (acks.Count + nacks.Count < QueueLimits.MaxReceipts && reader.TryRead(out var settled))
+            while (nacks.Count < QueueLimits.MaxReceipts && reader.TryRead(out var settled))
             {
-                (settled.Ack ? acks : nacks).Add(settled.Receipt);
+                if (!settled.Ack)
+                {
+                    nacks.Add(settled.Receipt);
+                }
             }
 
+            await SendPendingAcksAsync().ConfigureAwait(false);
             try
             {
-                if (acks.Count > 0)
-                {
-                    await _broker.Ack(Queue, Group, acks).ConfigureAwait(false);
-                }
-
                 if (nacks.Count > 0)
                 {
                     await _broker.Nack(Queue, Group, nacks, requeue: true).ConfigureAwait(false);
@@ -184,11 +288,30 @@ internal sealed partial class QueueSubscription : IQueueSubscription
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // The messages stay in flight and are redelivered after their visibility timeout (at least once).
-                LogSettleFailed(ex, Queue, Group, acks.Count + nacks.Count);
+                LogSettleFailed(ex, Queue, Group, nacks.Count);
             }
             finally
             {
-                ReleasePermits(acks.Count + nacks.Count);
+                ReleasePermits(nacks.Count);
+            }
+        }
+
+        // Disposal: the receive loop has stopped, so whatever acks are left go on their own.
+        await SendPendingAcksAsync().ConfigureAwait(false);
+    }
+
+    private async Task SendPendingAcksAsync()
+    {
+        for (var acks = TakePendingAcks(receiveStarts: false); acks.Count > 0; acks = TakePendingAcks(receiveStarts: false))
+        {
+            try
+            {
+                await _broker.Ack(Queue, Group, acks).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The messages stay in flight and are redelivered after their visibility timeout (at least once).
+                LogSettleFailed(ex, Queue, Group, acks.Count);
             }
         }
     }

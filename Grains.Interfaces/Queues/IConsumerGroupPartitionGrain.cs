@@ -4,12 +4,29 @@ namespace OrleansSync.Queues;
 
 /// <summary>
 /// The delivery state of one consumer group on one partition (key <c>{queue}|{group}|{partition}</c>): next offset to
-/// hand out, messages in flight with their visibility deadlines, redelivery and dead letters. Woken by the partition's
-/// stream.
+/// hand out, messages in flight with their visibility deadlines, redelivery and dead letters. Woken by the partition
+/// grain's direct sends (<see cref="Appended"/>) and by its stream.
 /// </summary>
 [Alias("OrleansSync.Queues.IConsumerGroupPartitionGrain")]
 public interface IConsumerGroupPartitionGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// <see cref="Ack"/> of <paramref name="acks"/>, then <see cref="Receive"/>, in one call (the broker's
+    /// <see cref="IQueueBrokerGrain.AckAndReceive"/>: one hop per consume cycle). The acks count even if the claim fails.
+    /// </summary>
+    [Alias("AckAndReceive")]
+    Task<IReadOnlyList<QueueDelivery>> AckAndReceive(
+        IReadOnlyList<QueueReceipt> acks, string consumer, long generation, int max, TimeSpan visibility, int maxInFlight);
+
+    /// <summary>
+    /// Messages the partition just appended, sent straight by the partition grain to the groups that watch it (see
+    /// <see cref="IQueuePartitionGrain.Watch"/>), as the stream push is: a wake-up, never the source of truth (a
+    /// missed or reordered send only means a read of the log).
+    /// </summary>
+    [OneWay]
+    [Alias("Appended")]
+    Task Appended(QueuePartitionAppended appended);
+
     /// <summary>
     /// Hands up to <paramref name="max"/> messages to <paramref name="consumer"/> if it owns the partition as of
     /// <paramref name="generation"/> (the group's newest rebalance this partition has seen); empty otherwise. Never more

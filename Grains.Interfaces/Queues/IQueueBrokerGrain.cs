@@ -21,6 +21,16 @@ public interface IQueueBrokerGrain : IGrainWithIntegerKey
     [Alias("Receive")]
     Task<IReadOnlyList<QueueDelivery>> Receive(string queue, string group, string consumer, int max, TimeSpan wait, TimeSpan visibility, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="Ack"/> of <paramref name="receipts"/>, then <see cref="Receive"/>, in one call: a consumer that settles
+    /// and asks for more in one round trip. The acks are applied before anything is handed out, so they count for the
+    /// consumer's prefetch bound; unknown or stale receipts are ignored, as by <see cref="Ack"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Ack"/> and <see cref="Receive"/>; nothing is acknowledged then.</exception>
+    [Alias("AckAndReceive")]
+    Task<IReadOnlyList<QueueDelivery>> AckAndReceive(
+        string queue, string group, string consumer, IReadOnlyList<string> receipts, int max, TimeSpan wait, TimeSpan visibility, CancellationToken cancellationToken = default);
+
     /// <summary>Renews <paramref name="consumer"/>'s lease without receiving.</summary>
     [Alias("Heartbeat")]
     Task Heartbeat(string queue, string group, string consumer);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansSync.Queues;
 
 /// <summary>
@@ -23,6 +25,19 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     /// <summary>The partition's next offset (= number of messages stored).</summary>
     [Alias("GetEnd")]
     Task<long> GetEnd();
+
+    /// <summary>
+    /// The partition's next offset, like <see cref="GetEnd"/>, and from now on this activation also sends what it appends
+    /// straight to <paramref name="group"/>'s group-partition grain (<see cref="IConsumerGroupPartitionGrain.Appended"/>),
+    /// besides the stream. Kept in memory: a group-partition grain calls it again periodically while it waits.
+    /// </summary>
+    [Alias("Watch")]
+    Task<long> Watch(string group);
+
+    /// <summary>Stops the direct sends of <see cref="Watch"/> to <paramref name="group"/> (one-way: a deactivating caller does not wait).</summary>
+    [OneWay]
+    [Alias("Unwatch")]
+    Task Unwatch(string group);
 
     /// <summary>Stores dead-letter records of <paramref name="group"/> (idempotent per offset).</summary>
     [Alias("AddDeadLetters")]

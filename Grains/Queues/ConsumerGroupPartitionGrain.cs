@@ -50,6 +50,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         _book = new DeliveryBook(Settings(), time, state.RecordExists ? state.State : null);
         _partitionGrain = GrainFactory.GetGrain<IQueuePartitionGrain>(QueueKeys.Partition(_queue, _partition));
 
+        // Straight sends from the partition grain, the fast wake-up; the stream below stays as the second path.
+        _knownEnd = await _partitionGrain.Watch(_group);
+
         // Explicit subscription: stored in the pub-sub store, so it must be resumed by every new activation.
         var stream = this.GetStreamProvider(ProviderNames.Streams).GetStream<QueuePartitionAppended>(QueueStreams.ForPartition(_queue, _partition));
         var handles = await stream.GetAllSubscriptionHandles();
@@ -68,6 +71,16 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        try
+        {
+            // One-way: a lost unwatch only costs the partition a few sends that reactivate this grain.
+            await _partitionGrain.Unwatch(_group);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogUnwatchFailed(ex, _queue, _group, _partition);
+        }
+
         if (_unpersisted)
         {
             try
@@ -124,6 +137,18 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         });
     }
 
+    public async Task<IReadOnlyList<QueueDelivery>> AckAndReceive(
+        IReadOnlyList<QueueReceipt> acks, string consumer, long generation, int max, TimeSpan visibility, int maxInFlight)
+    {
+        ArgumentNullException.ThrowIfNull(acks);
+        if (acks.Count > 0)
+        {
+            await Ack(acks);
+        }
+
+        return await Receive(consumer, generation, max, visibility, maxInFlight);
+    }
+
     public async Task<bool> WaitForMessages(string consumer, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         // Interleaves with everything: reads the book, never changes it (only raises the cached log end). A state change
@@ -150,7 +175,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
                 // before the stream provider delivers to the new subscriber): asking the partition for its end bounds
                 // such a miss to one poll interval instead of the whole wait.
                 nextPoll = now + EndPollInterval;
-                _knownEnd = Math.Max(_knownEnd, await _partitionGrain.GetEnd());
+                _knownEnd = Math.Max(_knownEnd, await _partitionGrain.Watch(_group));
                 continue;
             }
 
@@ -278,6 +303,12 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             Wake();
             return offset;
         });
+    }
+
+    public Task Appended(QueuePartitionAppended appended)
+    {
+        ArgumentNullException.ThrowIfNull(appended);
+        return OnAppendedAsync(appended, null);
     }
 
     private async Task OnAppendedAsync(QueuePartitionAppended appended, StreamSequenceToken? token)
@@ -485,6 +516,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group} partition {Partition}: position moved to offset {Offset}")]
     private partial void LogSeek(string queue, string group, int partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group} partition {Partition}: leaving the partition's direct sends failed")]
+    private partial void LogUnwatchFailed(Exception exception, string queue, string group, int partition);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group} partition {Partition}: a change failed; deactivating to reload the stored state")]
     private partial void LogMutationFailed(Exception exception, string queue, string group, int partition);

@@ -9,16 +9,11 @@ internal interface IQueueLog
     /// <summary>Whether the data is lost when the silo stops (memory profile).</summary>
     bool IsVolatile { get; }
 
-    /// <summary>The partition's next offset (0 for an empty partition).</summary>
-    Task<long> GetEndOffsetAsync(string queue, int partition, CancellationToken cancellationToken);
-
     /// <summary>
-    /// Appends the messages whose id was not stored in this partition within <paramref name="dedupeWindow"/> (nor earlier in
-    /// the batch), at offsets <paramref name="firstOffset"/>, +1, …, atomically, and answers them.
+    /// Opens the partition for appending: reads its end offset (and whatever the log needs to keep the dedupe window,
+    /// as of <paramref name="now"/>). Only the partition's grain activation opens it and uses the writer.
     /// </summary>
-    /// <exception cref="InvalidOperationException"><paramref name="firstOffset"/> is not the partition's end (another writer).</exception>
-    Task<IReadOnlyList<StoredQueueMessage>> AppendAsync(
-        string queue, int partition, long firstOffset, IReadOnlyList<QueueMessage> messages, DateTimeOffset now, TimeSpan dedupeWindow, CancellationToken cancellationToken);
+    Task<IQueuePartitionWriter> OpenWriterAsync(string queue, int partition, DateTimeOffset now, TimeSpan dedupeWindow, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="max"/> messages from <paramref name="fromOffset"/> on, in order.</summary>
     Task<IReadOnlyList<StoredQueueMessage>> ReadAsync(string queue, int partition, long fromOffset, int max, CancellationToken cancellationToken);

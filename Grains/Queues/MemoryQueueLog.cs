@@ -14,15 +14,16 @@ internal sealed class MemoryQueueLog : IQueueLog
 
     public bool IsVolatile => true;
 
-    public Task<long> GetEndOffsetAsync(string queue, int partition, CancellationToken cancellationToken)
+    public Task<IQueuePartitionWriter> OpenWriterAsync(string queue, int partition, DateTimeOffset now, TimeSpan dedupeWindow, CancellationToken cancellationToken)
     {
         var log = Partition(queue, partition);
         lock (log.Gate)
         {
-            return Task.FromResult((long)log.Messages.Count);
+            return Task.FromResult<IQueuePartitionWriter>(new MemoryPartitionWriter(this, queue, partition, log.Messages.Count));
         }
     }
 
+    /// <summary>Appends at <paramref name="firstOffset"/>, which must be the partition's end; drops ids stored within the window.</summary>
     public Task<IReadOnlyList<StoredQueueMessage>> AppendAsync(
         string queue, int partition, long firstOffset, IReadOnlyList<QueueMessage> messages, DateTimeOffset now, TimeSpan dedupeWindow, CancellationToken cancellationToken)
     {

@@ -1,122 +1,60 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace OrleansSync.Queues;
 
 /// <summary>
-/// The PostgreSQL profile's queue log (tables of migration <c>0005_queues.sql</c>). An append is one statement (one
-/// round trip, one transaction): dedupe lookup, message rows and dedupe rows commit together before the publisher hears back. The primary key
-/// (queue, partition, offset) turns a second writer (a duplicate activation) into a failed transaction, never a fork.
+/// The PostgreSQL profile's queue log (tables of migrations <c>0005_queues.sql</c> and <c>0009_queue_batches.sql</c>):
+/// one row per append chunk of a partition (<see cref="PostgresPartitionWriter"/>), holding its messages as parallel
+/// arrays; an offset names one message inside a row. Reads fetch the rows that cover the offsets asked for.
 /// </summary>
-internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
+internal sealed class PostgresQueueLog : IQueueLog
 {
-    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
-    private readonly ConcurrentDictionary<(string Queue, int Partition), DateTimeOffset> _lastPurge = new();
+    /// <summary>Statements prepared per connection (Npgsql auto-prepare), unless the connection string sets its own.</summary>
+    private const int AutoPreparedStatements = 32;
 
-    /// <summary>
-    /// Ids already stored inside the window are dropped, then the first occurrence of each remaining id gets the next
-    /// offset in input order. An expired dedupe row of the same id is taken over; a live one cannot exist for a new
-    /// message (the lookup excludes it), and a second writer fails on the message primary key first.
-    /// </summary>
-    private const string AppendSql = """
-        WITH input AS (
-            SELECT m.message_id, m.msg_key, m.body, m.headers, m.ord
-            FROM unnest(@ids::text[], @keys::text[], @bodies::bytea[], @headers::text[]) WITH ORDINALITY AS m(message_id, msg_key, body, headers, ord)
-        ),
-        fresh AS (
-            SELECT DISTINCT ON (i.message_id) i.*
-            FROM input i
-            WHERE NOT EXISTS (
-                SELECT 1 FROM orleanssync_queue_dedupe d
-                WHERE d.queue = @queue AND d.partition = @partition AND d.message_id = i.message_id AND d.expires_at > @now)
-            ORDER BY i.message_id, i.ord
-        ),
-        numbered AS (
-            SELECT f.*, @first + row_number() OVER (ORDER BY f.ord) - 1 AS msg_offset FROM fresh f
-        ),
-        stored AS (
-            INSERT INTO orleanssync_queue_messages (queue, partition, msg_offset, message_id, msg_key, body, headers, published_at)
-            SELECT @queue, @partition, n.msg_offset, n.message_id, n.msg_key, n.body, n.headers::jsonb, @now FROM numbered n
-            RETURNING msg_offset, message_id
-        ),
-        remembered AS (
-            INSERT INTO orleanssync_queue_dedupe (queue, partition, message_id, msg_offset, expires_at)
-            SELECT @queue, @partition, n.message_id, n.msg_offset, @expires FROM numbered n
-            ON CONFLICT (queue, partition, message_id) DO UPDATE
-            SET msg_offset = EXCLUDED.msg_offset, expires_at = EXCLUDED.expires_at
-        )
-        SELECT s.msg_offset, s.message_id FROM stored s ORDER BY s.msg_offset
-        """;
+    private const string Columns = "first_offset, published_at, message_ids, msg_keys, bodies, headers";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresQueueLog(string connectionString)
+    {
+        // The log's few statements run thousands of times a second: prepared, they skip parsing and planning.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
 
     public bool IsVolatile => false;
 
-    public async Task<long> GetEndOffsetAsync(string queue, int partition, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand(
-            "SELECT COALESCE(MAX(msg_offset) + 1, 0) FROM orleanssync_queue_messages WHERE queue = @queue AND partition = @partition");
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("partition", partition);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    public async Task<IReadOnlyList<StoredQueueMessage>> AppendAsync(
-        string queue, int partition, long firstOffset, IReadOnlyList<QueueMessage> messages, DateTimeOffset now, TimeSpan dedupeWindow, CancellationToken cancellationToken)
-    {
-        var ids = messages.Select(m => m.Id ?? throw new ArgumentException("Messages reach the log with ids assigned.", nameof(messages))).ToArray();
-
-        // One statement, so one round trip and one implicit transaction: the dedupe lookup, the offsets of the new
-        // messages, the message rows and the dedupe rows commit together or not at all.
-        await using var command = _dataSource.CreateCommand(AppendSql);
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("partition", partition);
-        command.Parameters.AddWithValue("first", firstOffset);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("expires", now + dedupeWindow);
-        command.Parameters.AddWithValue("ids", ids);
-        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = messages.Select(m => (object?)m.Key ?? DBNull.Value).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = messages.Select(m => m.Body).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("headers", NpgsqlDbType.Array | NpgsqlDbType.Text)
-        {
-            Value = messages.Select(m => m.Headers is null || m.Headers.Count == 0 ? (object)DBNull.Value : JsonSerializer.Serialize(m.Headers)).ToArray(),
-        });
-
-        var byId = new Dictionary<string, QueueMessage>(StringComparer.Ordinal);
-        foreach (var message in messages)
-        {
-            byId.TryAdd(message.Id!, message);
-        }
-
-        var appended = new List<StoredQueueMessage>(messages.Count);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var message = byId[reader.GetString(1)];
-                appended.Add(new StoredQueueMessage(reader.GetInt64(0), message.Id!, message.Key, message.Body, message.Headers ?? QueueHeaders.Empty, now));
-            }
-        }
-
-        await PurgeExpiredDedupeAsync(queue, partition, now, cancellationToken).ConfigureAwait(false);
-        return appended;
-    }
+    public async Task<IQueuePartitionWriter> OpenWriterAsync(
+        string queue, int partition, DateTimeOffset now, TimeSpan dedupeWindow, CancellationToken cancellationToken) =>
+        await PostgresPartitionWriter.OpenAsync(_dataSource, queue, partition, now, dedupeWindow, cancellationToken).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<StoredQueueMessage>> ReadAsync(string queue, int partition, long fromOffset, int max, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("""
-            SELECT msg_offset, message_id, msg_key, body, headers::text, published_at
-            FROM orleanssync_queue_messages
-            WHERE queue = @queue AND partition = @partition AND msg_offset >= @from
-            ORDER BY msg_offset
-            LIMIT @max
+        // The rows from the one holding fromOffset up to the one holding fromOffset + max - 1 (rows are contiguous).
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT {Columns}
+            FROM orleanssync_queue_batches
+            WHERE queue = @queue AND partition = @partition
+              AND first_offset >= COALESCE((
+                  SELECT b.first_offset FROM orleanssync_queue_batches b
+                  WHERE b.queue = @queue AND b.partition = @partition AND b.first_offset <= @from
+                  ORDER BY b.first_offset DESC
+                  LIMIT 1), 0)
+              AND first_offset < @until
+            ORDER BY first_offset
             """);
         command.Parameters.AddWithValue("queue", queue);
         command.Parameters.AddWithValue("partition", partition);
         command.Parameters.AddWithValue("from", fromOffset);
-        command.Parameters.AddWithValue("max", max);
-        return await ReadMessagesAsync(command, cancellationToken).ConfigureAwait(false);
+        command.Parameters.AddWithValue("until", fromOffset + max);
+        return await ReadMessagesAsync(command, o => o >= fromOffset && o < fromOffset + max, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredQueueMessage>> ReadOffsetsAsync(string queue, int partition, IReadOnlyList<long> offsets, CancellationToken cancellationToken)
@@ -126,16 +64,23 @@ internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
             return [];
         }
 
-        await using var command = _dataSource.CreateCommand("""
-            SELECT msg_offset, message_id, msg_key, body, headers::text, published_at
-            FROM orleanssync_queue_messages
-            WHERE queue = @queue AND partition = @partition AND msg_offset = ANY(@offsets)
-            ORDER BY msg_offset
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT {Columns}
+            FROM orleanssync_queue_batches
+            WHERE queue = @queue AND partition = @partition
+              AND first_offset IN (
+                  SELECT (SELECT b.first_offset FROM orleanssync_queue_batches b
+                          WHERE b.queue = @queue AND b.partition = @partition AND b.first_offset <= o
+                          ORDER BY b.first_offset DESC
+                          LIMIT 1)
+                  FROM unnest(@offsets) AS o)
+            ORDER BY first_offset
             """);
         command.Parameters.AddWithValue("queue", queue);
         command.Parameters.AddWithValue("partition", partition);
         command.Parameters.AddWithValue("offsets", offsets.ToArray());
-        return await ReadMessagesAsync(command, cancellationToken).ConfigureAwait(false);
+        var wanted = offsets.ToHashSet();
+        return await ReadMessagesAsync(command, wanted.Contains, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task AddDeadLettersAsync(string queue, string group, int partition, IReadOnlyList<DeadLetterRecord> records, CancellationToken cancellationToken)
@@ -213,41 +158,32 @@ internal sealed class PostgresQueueLog(string connectionString) : IQueueLog
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private async Task PurgeExpiredDedupeAsync(string queue, int partition, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // Expired rows are harmless (lookups filter on expires_at); deleting them at most once a minute per partition
-        // keeps the table at about one window of ids without a DELETE per publish.
-        var key = (queue, partition);
-        if (_lastPurge.TryGetValue(key, out var last) && now - last < PurgeInterval)
-        {
-            return;
-        }
-
-        _lastPurge[key] = now;
-        await using var command = _dataSource.CreateCommand(
-            "DELETE FROM orleanssync_queue_dedupe WHERE queue = @queue AND partition = @partition AND expires_at <= @now");
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("partition", partition);
-        command.Parameters.AddWithValue("now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<IReadOnlyList<StoredQueueMessage>> ReadMessagesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    /// <summary>The messages of the rows read whose offset <paramref name="wanted"/> accepts, in offset order.</summary>
+    private static async Task<IReadOnlyList<StoredQueueMessage>> ReadMessagesAsync(
+        NpgsqlCommand command, Func<long, bool> wanted, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var messages = new List<StoredQueueMessage>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var headers = reader.IsDBNull(4)
-                ? QueueHeaders.Empty
-                : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4)) ?? QueueHeaders.Empty;
-            messages.Add(new StoredQueueMessage(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetFieldValue<byte[]>(3),
-                headers,
-                reader.GetFieldValue<DateTimeOffset>(5)));
+            var first = reader.GetInt64(0);
+            var publishedAt = reader.GetFieldValue<DateTimeOffset>(1);
+            var ids = reader.GetFieldValue<string[]>(2);
+            var keys = reader.GetFieldValue<string?[]>(3);
+            var bodies = reader.GetFieldValue<byte[][]>(4);
+            var headers = reader.GetFieldValue<string?[]>(5);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (!wanted(first + i))
+                {
+                    continue;
+                }
+
+                var messageHeaders = headers[i] is { } json
+                    ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? QueueHeaders.Empty
+                    : QueueHeaders.Empty;
+                messages.Add(new StoredQueueMessage(first + i, ids[i], keys[i], bodies[i], messageHeaders, publishedAt));
+            }
         }
 
         return messages;

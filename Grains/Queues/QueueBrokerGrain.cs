@@ -43,6 +43,17 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
         string queue, string group, string consumer, int max, TimeSpan wait, TimeSpan visibility, CancellationToken cancellationToken = default)
     {
         QueueValidation.ValidateReceive(queue, group, consumer, max, wait, visibility);
+        return await ReceiveCore(queue, group, consumer, max, wait, visibility, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The receive long-poll. <paramref name="acks"/> (by partition) are applied on the first round before anything is
+    /// handed out: those of an owned partition ride on that partition's receive call, the others are sent on their own.
+    /// </summary>
+    private async Task<IReadOnlyList<QueueDelivery>> ReceiveCore(
+        string queue, string group, string consumer, int max, TimeSpan wait, TimeSpan visibility,
+        Dictionary<int, IReadOnlyList<QueueReceipt>>? acks, CancellationToken cancellationToken)
+    {
         var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds, QueueLimits.MaxWaitPerCallMs));
         var groupGrain = GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group));
 
@@ -55,6 +66,7 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
             // would re-register the consumer as a ghost holding partitions until its lease runs out.
             if (cancellationToken.IsCancellationRequested)
             {
+                await SendAcksAsync(queue, group, acks, _ => true);
                 return [];
             }
 
@@ -62,11 +74,16 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
             var assignment = rebalanceSeen ? await groupGrain.GetAssignment(consumer) : await groupGrain.Heartbeat(consumer);
             if (assignment is null)
             {
+                await SendAcksAsync(queue, group, acks, _ => true);
                 return [];
             }
 
             rebalanceSeen = false;
             var partitions = assignment.Partitions;
+
+            // Acks of partitions this consumer does not own (any more) go on their own, before anything is handed out.
+            await SendAcksAsync(queue, group, acks, p => !partitions.Contains(p));
+
             var deliveries = new List<QueueDelivery>();
             if (partitions.Count > 0)
             {
@@ -79,7 +96,14 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
                     var grain = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, partition));
                     try
                     {
-                        deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                        if (acks is not null && acks.Remove(partition, out var partitionAcks))
+                        {
+                            deliveries.AddRange(await grain.AckAndReceive(partitionAcks, consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                        }
+                        else
+                        {
+                            deliveries.AddRange(await grain.Receive(consumer, assignment.Generation, max - deliveries.Count, visibility, maxInFlight));
+                        }
                     }
                     catch (Exception ex) when (ex is not ArgumentException)
                     {
@@ -96,6 +120,11 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
                     failure?.Throw();
                 }
             }
+
+            // Owned partitions the loop did not reach (max was handed out already) still get their acks; later rounds
+            // of the long-poll carry none.
+            await SendAcksAsync(queue, group, acks, _ => true);
+            acks = null;
 
             if (cancellationToken.IsCancellationRequested && deliveries.Count > 0)
             {
@@ -128,6 +157,17 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
                 .Append(rebalance));
             rebalanceSeen = rebalance.IsCompletedSuccessfully && rebalance.Result > assignment.Generation;
         }
+    }
+
+    public async Task<IReadOnlyList<QueueDelivery>> AckAndReceive(
+        string queue, string group, string consumer, IReadOnlyList<string> receipts, int max, TimeSpan wait, TimeSpan visibility, CancellationToken cancellationToken = default)
+    {
+        // Both validated before either acts, so a bad receive argument does not half-apply the call.
+        QueueValidation.ValidateReceive(queue, group, consumer, max, wait, visibility);
+        var acks = QueueReceipt.ParseAll(receipts, nameof(receipts))
+            .GroupBy(r => r.Partition)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<QueueReceipt>)g.ToList());
+        return await ReceiveCore(queue, group, consumer, max, wait, visibility, acks, cancellationToken);
     }
 
     public async Task Heartbeat(string queue, string group, string consumer)
@@ -252,6 +292,28 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
         }
 
         return positions;
+    }
+
+    /// <summary>Sends (and removes) the acks of the partitions <paramref name="which"/> picks; receipts of unknown partitions are dropped.</summary>
+    private async Task SendAcksAsync(string queue, string group, Dictionary<int, IReadOnlyList<QueueReceipt>>? acks, Func<int, bool> which)
+    {
+        if (acks is null || acks.Count == 0)
+        {
+            return;
+        }
+
+        var partitions = await PartitionsOf(queue);
+        var sends = new List<Task<int>>();
+        foreach (var partition in acks.Keys.Where(which).ToList())
+        {
+            acks.Remove(partition, out var batch);
+            if (partition < partitions)
+            {
+                sends.Add(GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(queue, group, partition)).Ack(batch!));
+            }
+        }
+
+        await Task.WhenAll(sends);
     }
 
     private async Task<IReadOnlyList<string>> GroupsFor(string queue, string? group, int max)

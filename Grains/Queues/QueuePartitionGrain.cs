@@ -29,13 +29,16 @@ internal sealed partial class QueuePartitionGrain(
     private Task _pushing = Task.CompletedTask;
     private string _queue = "";
     private int _partition;
-    private long _end;
+    private IQueuePartitionWriter? _writer;
     private IAsyncStream<QueuePartitionAppended>? _stream;
+
+    /// <summary>Groups whose group-partition grain gets appends sent straight (<see cref="Watch"/>), besides the stream.</summary>
+    private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_queue, _partition) = QueueKeys.ParsePartition(this.GetPrimaryKeyString());
-        _end = await log.GetEndOffsetAsync(_queue, _partition, cancellationToken);
+        _writer = await log.OpenWriterAsync(_queue, _partition, time.GetUtcNow(), options.Value.DedupeWindow, cancellationToken);
         _stream = this.GetStreamProvider(ProviderNames.Streams).GetStream<QueuePartitionAppended>(QueueStreams.ForPartition(_queue, _partition));
         if (log.IsVolatile)
         {
@@ -73,13 +76,14 @@ internal sealed partial class QueuePartitionGrain(
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fromOffset);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        if (fromOffset >= _end)
+        var end = _writer!.End;
+        if (fromOffset >= end)
         {
-            return new QueuePartitionRead([], _end);
+            return new QueuePartitionRead([], end);
         }
 
         var messages = await log.ReadAsync(_queue, _partition, fromOffset, Math.Min(max, MaxRead), CancellationToken.None);
-        return new QueuePartitionRead(messages, _end);
+        return new QueuePartitionRead(messages, end);
     }
 
     public Task<IReadOnlyList<StoredQueueMessage>> ReadOffsets(IReadOnlyList<long> offsets)
@@ -88,7 +92,20 @@ internal sealed partial class QueuePartitionGrain(
         return log.ReadOffsetsAsync(_queue, _partition, offsets, CancellationToken.None);
     }
 
-    public Task<long> GetEnd() => Task.FromResult(_end);
+    public Task<long> GetEnd() => Task.FromResult(_writer!.End);
+
+    public Task<long> Watch(string group)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        _watchers.Add(group);
+        return Task.FromResult(_writer!.End);
+    }
+
+    public Task Unwatch(string group)
+    {
+        _watchers.Remove(group);
+        return Task.CompletedTask;
+    }
 
     public Task AddDeadLetters(string group, IReadOnlyList<DeadLetterRecord> records) =>
         log.AddDeadLettersAsync(_queue, group, _partition, records, CancellationToken.None);
@@ -115,11 +132,11 @@ internal sealed partial class QueuePartitionGrain(
         IReadOnlyList<StoredQueueMessage> appended;
         try
         {
-            appended = await log.AppendAsync(_queue, _partition, _end, messages, time.GetUtcNow(), options.Value.DedupeWindow, CancellationToken.None);
+            appended = await _writer!.AppendAsync(messages, time.GetUtcNow(), options.Value.DedupeWindow, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogAppendFailed(ex, _queue, _partition, _end);
+            LogAppendFailed(ex, _queue, _partition, _writer!.End);
             this.DeactivateOnIdle();
             foreach (var pending in batch)
             {
@@ -127,11 +144,6 @@ internal sealed partial class QueuePartitionGrain(
             }
 
             return;
-        }
-
-        if (appended.Count > 0)
-        {
-            _end = appended[^1].Offset + 1;
         }
 
         // Each caller hears how many of its messages were stored (a duplicate id counts for the first caller only).
@@ -145,7 +157,7 @@ internal sealed partial class QueuePartitionGrain(
         {
             // Not awaited: the publishers already heard back, and the next group commit need not wait for the wake-up
             // push. Pushes stay in append order (each awaits the one before), so receivers can buffer them in order.
-            _pushing = PushAfterAsync(_pushing, new QueuePartitionAppended(_end, appended));
+            _pushing = PushAfterAsync(_pushing, new QueuePartitionAppended(_writer.End, appended));
         }
     }
 
@@ -178,6 +190,13 @@ internal sealed partial class QueuePartitionGrain(
         // not fail anything.
         try
         {
+            // Straight to the watching groups first (one-way calls, no wait): the memory stream's pulling agent only
+            // delivers on its next poll.
+            foreach (var group in _watchers)
+            {
+                _ = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(_queue, group, _partition)).Appended(appended);
+            }
+
             await _stream!.OnNextAsync(appended);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -221,6 +221,38 @@ public sealed class QueueClusterTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Acks_carried_by_a_receive_are_applied_before_it_hands_out_so_the_prefetch_bound_still_holds()
+    {
+        var queue = NewName("ack-and-receive");
+        var broker = fixture.Cluster.Client.GetGrain<IQueueBrokerGrain>(0);
+        var visibility = TimeSpan.FromSeconds(30);
+        await fixture.Queues.PublishAsync(queue, Enumerable.Range(0, 400).Select(i => new QueueMessage($"a-{i}", $"k{i}", [1])).ToList());
+
+        var held = new List<QueueDelivery>();
+        for (var batch = await broker.Receive(queue, "g", "c", 1000, TimeSpan.Zero, visibility); batch.Count > 0;
+             batch = await broker.Receive(queue, "g", "c", 1000, TimeSpan.Zero, visibility))
+        {
+            held.AddRange(batch);
+        }
+
+        Assert.InRange(held.Count, 1, 100);
+
+        // Bad receipts: rejected before anything is acknowledged or handed out.
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => broker.AckAndReceive(queue, "g", "c", ["nope"], 10, TimeSpan.Zero, visibility));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => broker.AckAndReceive(queue, "g", "c", [held[0].Receipt], 0, TimeSpan.Zero, visibility));
+        Assert.Equal(held.Count, (await fixture.Queues.GetInfoAsync(queue)).InFlight);
+
+        // Acking ten (plus a stale receipt of a partition that does not exist) frees room for exactly ten more.
+        var acked = held.Take(10).Select(m => m.Receipt).Append("9-0-1").ToList();
+        var next = await broker.AckAndReceive(queue, "g", "c", acked, 1000, TimeSpan.Zero, visibility);
+
+        Assert.Equal(10, next.Count);
+        Assert.Empty(next.Select(m => m.Id).Intersect(held.Select(m => m.Id)));
+        Assert.Equal(held.Count, (await fixture.Queues.GetInfoAsync(queue)).InFlight);
+        Assert.Equal(0, await fixture.Queues.AckAsync(queue, "g", held.Take(10).Select(m => m.Receipt)));
+    }
+
+    [Fact]
     public async Task A_repeated_message_id_is_stored_once_within_the_dedupe_window()
     {
         var queue = NewName("dedupe");
