@@ -10,18 +10,25 @@ namespace OrleansSync.Silo.Postgres.GrainState;
 /// one transaction that checks every row's version on its own and reports each row's result.
 /// </summary>
 /// <remarks>
-/// One writer loop drains the queue, so a silo has at most one grain-state commit in flight and adds no delay of its
-/// own: a write that arrives while nothing is being committed is sent at once, alone. Under load, each commit carries
-/// whatever queued during the previous one, which turns one transaction (and one WAL flush) per grain write into one
-/// per batch. Two writes of the same row never share a statement: the later one waits for the next batch, so each is
-/// checked against the version the earlier one left. A failed statement (connection lost, server error) fails every
+/// One loop drains the queue into batches and keeps at most <see cref="MaxCommitsInFlight"/> of them committing. It adds
+/// no delay of its own: a write that arrives while a commit slot is free is sent at once, alone. Under load, each commit
+/// carries whatever queued while the others ran, which turns one transaction (and one WAL flush) per grain write into
+/// one per batch. Two writes of the same row never share a statement or run in two commits at once: the later one waits
+/// until the earlier one's commit has ended, so each is checked against the version the earlier one left (and two
+/// commits never wait on each other's row locks). A failed statement (connection lost, server error) fails every
 /// write of its batch with that exception; whether such a batch committed is unknown, as for any lost commit, and the
 /// next write of each of those grains finds out through its version.
 /// </remarks>
-internal sealed class PostgresGrainStateStore : IAsyncDisposable
+internal sealed class PostgresGrainStateStore : IAsyncDisposable, IDisposable
 {
     /// <summary>At most this many writes share one statement.</summary>
     internal const int MaxBatchSize = 256;
+
+    /// <summary>
+    /// At most this many batches are being committed at once. More than one keeps writes flowing while one commit is
+    /// slow (a database backend waiting for a core), at the price of smaller batches.
+    /// </summary>
+    internal const int MaxCommitsInFlight = 2;
 
     private const string ReadSql = """
         SELECT payload, version FROM orleanssync_grain_record
@@ -63,6 +70,11 @@ internal sealed class PostgresGrainStateStore : IAsyncDisposable
     private readonly Channel<GrainStateWrite> _queue =
         Channel.CreateUnbounded<GrainStateWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly SemaphoreSlim _slots = new(MaxCommitsInFlight, MaxCommitsInFlight);
+
+    // Rows of the batches being committed: a later write of such a row waits for that commit to end.
+    private readonly HashSet<GrainStateKey> _inFlight = [];
+    private TaskCompletionSource _commitEnded = NewSignal();
 
     /// <summary>Initializes a new instance of the <see cref="PostgresGrainStateStore"/> class and starts its writer.</summary>
     /// <param name="connectionString">Npgsql connection string of a database migrated to 0010 or later.</param>
@@ -184,23 +196,79 @@ internal sealed class PostgresGrainStateStore : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _slots.Dispose();
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="DisposeAsync"/>, for a container disposed synchronously.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+        _slots.Dispose();
+        _dataSource.Dispose();
     }
 
     private async Task RunWriterAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<GrainStateWrite>(MaxBatchSize);
-        var inBatch = new HashSet<GrainStateKey>();
         var carried = new List<GrainStateWrite>();
-        while (carried.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
+        var queueOpen = true;
+        while (true)
         {
-            batch.Clear();
-            inBatch.Clear();
+            await _slots.WaitAsync().ConfigureAwait(false);
+            List<GrainStateWrite> batch;
+            while (true)
+            {
+                // Taken before looking at the rows in flight, so a commit that ends after the look still wakes us.
+                var commitEnded = Volatile.Read(ref _commitEnded).Task;
+                batch = TakeBatch(reader, carried);
+                if (batch.Count > 0)
+                {
+                    break;
+                }
 
-            // Writes held back from the previous batch first, so two writes of one row commit in the order they came.
-            var held = carried;
-            carried = [];
+                if (!queueOpen && carried.Count == 0)
+                {
+                    // Shutting down: wait for the commits still running, then stop.
+                    for (var i = 1; i < MaxCommitsInFlight; i++)
+                    {
+                        await _slots.WaitAsync().ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                // Nothing can go now: wait for new writes or for a commit to end (its rows may be held back here).
+                if (queueOpen)
+                {
+                    var arrived = reader.WaitToReadAsync().AsTask();
+                    if (await Task.WhenAny(arrived, commitEnded).ConfigureAwait(false) == arrived && !await arrived.ConfigureAwait(false))
+                    {
+                        queueOpen = false;
+                    }
+                }
+                else
+                {
+                    await commitEnded.ConfigureAwait(false);
+                }
+            }
+
+            _ = CommitAndReleaseAsync(batch);
+        }
+    }
+
+    /// <summary>
+    /// Up to <see cref="MaxBatchSize"/> writes for the next commit: held-back writes first, then queued ones, skipping
+    /// rows already in this batch or in a running commit (those wait, in order, in <paramref name="carried"/>).
+    /// </summary>
+    private List<GrainStateWrite> TakeBatch(ChannelReader<GrainStateWrite> reader, List<GrainStateWrite> carried)
+    {
+        var batch = new List<GrainStateWrite>();
+        lock (_inFlight)
+        {
+            var held = carried.ToArray();
+            carried.Clear();
             foreach (var write in held)
             {
                 Take(write);
@@ -210,16 +278,13 @@ internal sealed class PostgresGrainStateStore : IAsyncDisposable
             {
                 Take(write);
             }
-
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch).ConfigureAwait(false);
-            }
         }
+
+        return batch;
 
         void Take(GrainStateWrite write)
         {
-            if (batch.Count < MaxBatchSize && inBatch.Add(write.Key))
+            if (batch.Count < MaxBatchSize && _inFlight.Add(write.Key))
             {
                 batch.Add(write);
             }
@@ -229,4 +294,21 @@ internal sealed class PostgresGrainStateStore : IAsyncDisposable
             }
         }
     }
+
+    private async Task CommitAndReleaseAsync(List<GrainStateWrite> batch)
+    {
+        await CommitAsync(batch).ConfigureAwait(false);
+        lock (_inFlight)
+        {
+            foreach (var write in batch)
+            {
+                _inFlight.Remove(write.Key);
+            }
+        }
+
+        _slots.Release();
+        Interlocked.Exchange(ref _commitEnded, NewSignal()).TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

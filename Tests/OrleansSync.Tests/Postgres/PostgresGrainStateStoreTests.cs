@@ -84,6 +84,39 @@ public sealed class PostgresGrainStateStoreTests(MigratedPostgresDatabaseFixture
     }
 
     [Fact]
+    public async Task Many_rows_written_concurrently_and_repeatedly_all_commit_with_consecutive_versions()
+    {
+        const int Rows = 50;
+        const int WritesPerRow = 20;
+        await using var store = NewStore();
+
+        // Each row's writes are sequential (as a grain's are) while all rows write at once, so batches mix rows and
+        // commits overlap: no write may be lost, fail or stall (the deadline only catches a stall).
+        var rows = Enumerable.Range(0, Rows).Select(async r =>
+        {
+            var key = Key($"busy-{r}");
+            long? version = null;
+            for (var i = 0; i < WritesPerRow; i++)
+            {
+                var next = await store.WriteAsync(key, Payload($"{r}:{i}"), version);
+                Assert.Equal((version ?? 0) + 1, next);
+                version = next;
+            }
+
+            return key;
+        });
+        var keys = await Task.WhenAll(rows).WaitAsync(TimeSpan.FromSeconds(60));
+
+        foreach (var key in keys)
+        {
+            var row = await store.ReadAsync(key);
+            Assert.NotNull(row);
+            Assert.Equal(WritesPerRow, row.Version);
+            Assert.EndsWith($":{WritesPerRow - 1}", Text(row.Payload), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Two_first_writes_of_one_row_queued_together_let_exactly_one_win()
     {
         await using var store = NewStore();
