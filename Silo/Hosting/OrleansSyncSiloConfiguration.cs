@@ -3,6 +3,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansSync.Silo.Postgres;
+using OrleansSync.Silo.Postgres.GrainState;
 
 namespace OrleansSync.Silo.Hosting;
 
@@ -100,7 +101,7 @@ internal static class OrleansSyncSiloConfiguration
     /// instead of the provider's default JSON: every grain-state write (each lock grant, each queue delivery batch) pays
     /// this serialization, and JSON was about a fifth of the silo's work per lock cycle (docs/benchmarks.md). Nothing
     /// outlives the process in this profile, so the format can change between versions; every state type is
-    /// <c>[GenerateSerializer]</c>. The PostgreSQL profile keeps its JSON rows.
+    /// <c>[GenerateSerializer]</c>. The PostgreSQL profile's own storage (<see cref="PostgresGrainStorage"/>) uses the same serializer.
     /// </summary>
     private static void AddMemoryGrainStorage(ISiloBuilder silo, string name)
     {
@@ -110,8 +111,9 @@ internal static class OrleansSyncSiloConfiguration
     }
 
     /// <summary>
-    /// Registers the ADO.NET provider under an inner name and exposes it as <paramref name="name"/> through
-    /// <see cref="UnambiguousGrainStorage"/>, so user-chosen keys never share a row.
+    /// Registers <see cref="PostgresGrainStorage"/> as <paramref name="name"/>: OrleansSync's own table with group commit
+    /// and the Orleans binary serializer. The ADO.NET provider stays registered under an inner name, behind
+    /// <see cref="UnambiguousGrainStorage"/>, only to read state written before migration 0010.
     /// </summary>
     private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, OrleansSyncOptions options)
     {
@@ -121,7 +123,10 @@ internal static class OrleansSyncSiloConfiguration
             storage.Invariant = NpgsqlInvariant;
             storage.ConnectionString = options.ConnectionString;
         });
-        silo.Services.AddGrainStorage(name, (services, _) =>
-            new UnambiguousGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(adoNetName)));
+        silo.Services.AddOrleansSyncPostgresGrainStateStore(options.ConnectionString!);
+        silo.Services.AddGrainStorage(name, (services, _) => new PostgresGrainStorage(
+            services.GetRequiredService<PostgresGrainStateStore>(),
+            new UnambiguousGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(adoNetName)),
+            new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>())));
     }
 }

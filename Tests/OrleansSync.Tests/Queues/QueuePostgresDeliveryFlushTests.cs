@@ -151,7 +151,7 @@ public sealed class QueuePostgresDeliveryFlushTests
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT COALESCE(SUM(version), 0) FROM orleanssync_grain_state WHERE grain_type LIKE '%/consumer-group-partition'", connection);
+            "SELECT COALESCE(SUM(version), 0) FROM orleanssync_grain_record WHERE state_name = 'consumer-group-partition'", connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
