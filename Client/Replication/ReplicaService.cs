@@ -4,8 +4,14 @@ using OrleansSync.Replication.MultiPrimary;
 namespace OrleansSync.Client.Replication;
 
 /// <inheritdoc cref="IReplicaService"/>
+/// <remarks>
+/// Sets and deletes travel through <see cref="ReplicaWriteBatcher"/>: this client's concurrent writes to one group share
+/// <see cref="IReplicaGroupGrain.WriteBatch"/> calls, each still handled and answered as a single write.
+/// </remarks>
 internal sealed class ReplicaService(IClusterClient client) : IReplicaService
 {
+    private readonly ReplicaWriteBatcher _writes = new(client);
+
     public Task<ReplicaGroupStatus> ConfigureAsync(string group, ReplicationMode mode = ReplicationMode.PrimaryBackup, int replicas = ReplicaLimits.DefaultReplicas, CancellationToken cancellationToken = default)
     {
         ReplicaValidation.ValidateGroup(group);
@@ -24,7 +30,7 @@ internal sealed class ReplicaService(IClusterClient client) : IReplicaService
     {
         ValidateWrite(group, key, write, expectedVersion);
         ReplicaValidation.ValidateValue(value);
-        return Group(group).Set(key, value, write, expectedVersion, cancellationToken);
+        return _writes.WriteAsync(group, new ReplicaWriteRequest(key, value, write, expectedVersion), cancellationToken);
     }
 
     public Task<ReplicaReadResult> GetAsync(string group, string key, ReadConsistency read = ReadConsistency.Primary, CancellationToken cancellationToken = default)
@@ -36,7 +42,7 @@ internal sealed class ReplicaService(IClusterClient client) : IReplicaService
     public Task<ReplicaWriteResult> DeleteAsync(string group, string key, WriteConsistency write = WriteConsistency.Majority, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ValidateWrite(group, key, write, expectedVersion);
-        return Group(group).Delete(key, write, expectedVersion, cancellationToken);
+        return _writes.WriteAsync(group, new ReplicaWriteRequest(key, null, write, expectedVersion), cancellationToken);
     }
 
     public IAsyncEnumerable<ReplicaChange> WatchAsync(string group, long fromVersion = 0, CancellationToken cancellationToken = default)

@@ -28,6 +28,16 @@ public interface IReplicaCopyGrain : IGrainWithStringKey
     [Alias("Write")]
     Task<ReplicaCopyWriteOutcome> Write(long epoch, string key, byte[]? value, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// On the primary: orders and replicates several writes, each as <see cref="Write"/> would alone (unconditional ones
+    /// in list order), and answers one outcome per write, in list order, once all are settled. A conditional write whose
+    /// check could not read the store is answered <see cref="ReplicaWriteStatus.NotPrimary"/> (refused before it was
+    /// ordered, so safe to send again).
+    /// </summary>
+    /// <exception cref="ArgumentException">More than <see cref="ReplicaLimits.MaxWritesPerBatch"/> writes, or a bad key, value, version or consistency (then none is written).</exception>
+    [Alias("WriteBatch")]
+    Task<IReadOnlyList<ReplicaCopyWriteOutcome>> WriteBatch(long epoch, IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a key from this copy's store. With <paramref name="primaryEpoch"/> set, only a primary of that epoch answers (others throw <see cref="ReplicaUnavailableException"/>).</summary>
     [Alias("Read")]
     Task<ReplicaReadResult> Read(string key, long? primaryEpoch);

@@ -39,6 +39,18 @@ public interface IReplicaGroupGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task<ReplicaWriteResult> Delete(string key, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Several independent writes in one call (a client's concurrent writes to the group travel together): each is
+    /// handled exactly as <see cref="Set"/> (value set) or <see cref="Delete"/> (value null) would handle it alone, all
+    /// at once, and answered on its own, in list order, once every one is settled.
+    /// </summary>
+    /// <param name="writes">1 to <see cref="ReplicaLimits.MaxWritesPerBatch"/> writes.</param>
+    /// <param name="cancellationToken">Cancels the wait (the writes may still happen).</param>
+    /// <returns>One outcome per write: its result or the exception <see cref="Set"/> would have thrown for it.</returns>
+    /// <exception cref="ArgumentException">No writes or more than <see cref="ReplicaLimits.MaxWritesPerBatch"/>.</exception>
+    [Alias("WriteBatch")]
+    Task<IReadOnlyList<ReplicaWriteOutcome>> WriteBatch(IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken = default);
+
     /// <summary>Reads <paramref name="key"/> with the given consistency.</summary>
     /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
     /// <exception cref="ReplicaUnavailableException">No copy (any) or no majority answered.</exception>

@@ -17,4 +17,7 @@ public static class ReplicaLimits
 
     /// <summary>Most changes one change-feed read answers: 1,000.</summary>
     public const int MaxChangesPerRead = 1000;
+
+    /// <summary>Most writes in one batch call to a group (<see cref="IReplicaGroupGrain.WriteBatch"/>): 1,000.</summary>
+    public const int MaxWritesPerBatch = 1000;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using OrleansSync.Replication.MultiPrimary;
@@ -8,8 +9,11 @@ namespace OrleansSync.Replication;
 /// <remarks>
 /// Reentrant: it only routes, so many operations are in flight at once; the primary copy orders writes. State changes
 /// (configuration, failover) are the only writes of its small persisted state, and failovers run one at a time.
+/// Placed on the silo of copy 0, the first primary (<see cref="ReplicaCopyPlacement"/>), so a write's call from the
+/// group to the primary stays in the silo until a failover moves the primary.
 /// </remarks>
 [Reentrant]
+[ReplicaCopyPlacement]
 internal sealed partial class ReplicaGroupGrain(
     [PersistentState("replica-group", ProviderNames.GrainStorage)] IPersistentState<ReplicaGroupState> state,
     ILogger<ReplicaGroupGrain> logger) : Grain, IReplicaGroupGrain
@@ -96,6 +100,136 @@ internal sealed partial class ReplicaGroupGrain(
 
     public Task<ReplicaWriteResult> Delete(string key, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken = default) =>
         WriteAsync(key, null, write, expectedVersion, cancellationToken);
+
+    public async Task<IReadOnlyList<ReplicaWriteOutcome>> WriteBatch(IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count is 0 or > ReplicaLimits.MaxWritesPerBatch)
+        {
+            throw new ArgumentException($"A batch holds 1 to {ReplicaLimits.MaxWritesPerBatch} writes, not {writes.Count}.", nameof(writes));
+        }
+
+        var config = Require();
+        var outcomes = new ReplicaWriteOutcome?[writes.Count];
+        if (config.Mode == ReplicationMode.PrimaryBackup)
+        {
+            await WriteBatchAtPrimaryAsync(config, writes, outcomes, cancellationToken);
+        }
+
+        // What the primary's batch did not settle (multi-primary groups, bad input, a refused or unreachable primary)
+        // takes the path a single write takes, with its failover and retries.
+        var calls = new Task<ReplicaWriteResult>?[writes.Count];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            calls[i] = outcomes[i] is null ? WriteOneAsync(writes[i], cancellationToken) : null;
+        }
+
+        for (var i = 0; i < calls.Length; i++)
+        {
+            if (calls[i] is not { } call)
+            {
+                continue;
+            }
+
+            try
+            {
+                outcomes[i] = new ReplicaWriteOutcome(await call, null);
+            }
+#pragma warning disable CA1031 // each write's failure is its own answer, as Set or Delete would have thrown it
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                outcomes[i] = new ReplicaWriteOutcome(null, ex);
+            }
+        }
+
+        return outcomes!;
+    }
+
+    /// <summary>
+    /// Sends the valid writes of a batch to the primary in one call and fills in the outcomes it settles. Refused writes
+    /// stay open (the caller retries them one by one after failover); when the call timed out, each write is unavailable
+    /// (it may or may not have happened), as it would be alone.
+    /// </summary>
+    private async Task WriteBatchAtPrimaryAsync(ReplicaGroupState config, IReadOnlyList<ReplicaWriteRequest> writes, ReplicaWriteOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        var valid = new List<int>(writes.Count);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (IsValid(writes[i]))
+            {
+                valid.Add(i);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return;
+        }
+
+        var (epoch, primary) = (config.Epoch, config.Primary);
+        IReadOnlyList<ReplicaCopyWriteOutcome> answers;
+        try
+        {
+            var calledAt = Stopwatch.GetTimestamp();
+            answers = await Copy(primary).WriteBatch(epoch, valid.ConvertAll(i => writes[i]), cancellationToken);
+            PrimaryBackup.ReplicationMetrics.GroupToPrimary.Record(PrimaryBackup.ReplicationMetrics.Since(calledAt));
+        }
+        catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
+        {
+            LogCopyUnreachable(ex, Group, primary);
+            await FailoverAsync(epoch, cancellationToken);
+            if (ex is TimeoutException)
+            {
+                var unavailable = new ReplicaUnavailableException($"The primary of replica group '{Group}' did not answer in time; the write may or may not have happened.", ex);
+                foreach (var i in valid)
+                {
+                    outcomes[i] = new ReplicaWriteOutcome(null, unavailable);
+                }
+            }
+
+            return;
+        }
+
+        for (var n = 0; n < valid.Count; n++)
+        {
+            var (i, outcome) = (valid[n], answers[n]);
+            outcomes[i] = outcome.Status switch
+            {
+                ReplicaWriteStatus.Ok => new ReplicaWriteOutcome(new ReplicaWriteResult(outcome.Version, outcome.Acks), null),
+                ReplicaWriteStatus.Conflict => new ReplicaWriteOutcome(null, new ReplicaVersionConflictException(Group, writes[i].Key, writes[i].ExpectedVersion ?? 0, outcome.Version)),
+                ReplicaWriteStatus.Unavailable => new ReplicaWriteOutcome(null, new ReplicaUnavailableException(
+                    $"Write {outcome.Version} of replica group '{Group}' was held by {outcome.Acks} copies, fewer than {writes[i].Write} asks, within {PrimaryBackup.PrimaryRole.AckTimeout.TotalSeconds:0} s; it may still become durable.")),
+                _ => null,
+            };
+        }
+    }
+
+    private static bool IsValid(ReplicaWriteRequest? request)
+    {
+        if (request is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            ReplicaValidation.ValidateKey(request.Key);
+            if (request.Value is not null)
+            {
+                ReplicaValidation.ValidateValue(request.Value);
+            }
+
+            ReplicaValidation.ValidateEnum(request.Write, nameof(request.Write));
+            ReplicaValidation.ValidateExpectedVersion(request.ExpectedVersion);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            // Answered by the single-write path, which throws the same error Set or Delete would.
+            return false;
+        }
+    }
 
     public async Task<ReplicaReadResult> Get(string key, ReadConsistency read, CancellationToken cancellationToken = default)
     {
@@ -190,6 +324,17 @@ internal sealed partial class ReplicaGroupGrain(
         return OnPrimaryAsync((copy, epoch) => copy.ReadChanges(epoch, afterVersion, max), cancellationToken);
     }
 
+    private async Task<ReplicaWriteResult> WriteOneAsync(ReplicaWriteRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Value is not null)
+        {
+            ReplicaValidation.ValidateValue(request.Value);
+        }
+
+        return await WriteAsync(request.Key, request.Value, request.Write, request.ExpectedVersion, cancellationToken);
+    }
+
     private async Task<ReplicaWriteResult> WriteAsync(string key, byte[]? value, WriteConsistency write, long? expectedVersion, CancellationToken cancellationToken)
     {
         ReplicaValidation.ValidateKey(key);
@@ -207,7 +352,9 @@ internal sealed partial class ReplicaGroupGrain(
             ReplicaCopyWriteOutcome outcome;
             try
             {
+                var calledAt = Stopwatch.GetTimestamp();
                 outcome = await Copy(primary).Write(epoch, key, value, write, expectedVersion, cancellationToken);
+                PrimaryBackup.ReplicationMetrics.GroupToPrimary.Record(PrimaryBackup.ReplicationMetrics.Since(calledAt));
             }
             catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
             {

@@ -23,4 +23,16 @@ internal sealed class BackupLink(int index, IReplicaCopyGrain copy)
     /// (keys overwritten while the pages were read come back only in later, uncompacted batches).
     /// </summary>
     public long ConsistentFrom { get; set; }
+
+    /// <summary>Everything through this version was sent (batches under way included); never below <see cref="Confirmed"/>.</summary>
+    public long Sent { get; set; }
+
+    /// <summary>Batches sent and not answered yet.</summary>
+    public int InFlight { get; set; }
+
+    /// <summary>Counts syncs, so an answer to a batch sent before the latest sync is ignored.</summary>
+    public int Session { get; set; }
+
+    /// <summary>A batch under way failed: wait before syncing again.</summary>
+    public bool Backoff { get; set; }
 }

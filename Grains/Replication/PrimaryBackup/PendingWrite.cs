@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace OrleansSync.Replication.PrimaryBackup;
 
 /// <summary>
@@ -12,6 +14,9 @@ internal sealed class PendingWrite(ReplicaChange change, int needed)
     public ReplicaChange Change { get; } = change;
 
     public int Needed { get; } = needed;
+
+    /// <summary>When the primary ordered it (<see cref="Stopwatch.GetTimestamp"/>), for <see cref="ReplicationMetrics"/>.</summary>
+    public long OrderedAt { get; } = Stopwatch.GetTimestamp();
 
     /// <summary>Copies known to hold it durably.</summary>
     public int Acks => (_local ? 1 : 0) + _backups;

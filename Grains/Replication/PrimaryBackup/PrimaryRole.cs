@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -16,6 +17,7 @@ internal sealed partial class PrimaryRole
     public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(10);
 
     private const int MaxBatch = 512;
+    private const int MaxBatchesInFlight = 2;
     private const int MaxRecent = 50_000;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -112,6 +114,94 @@ internal sealed partial class PrimaryRole
             return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
         }
 
+        var pending = Order(key, value, write);
+        try
+        {
+            var status = await pending.Done.Task.WaitAsync(AckTimeout, cancellationToken);
+            return new ReplicaCopyWriteOutcome(status, pending.Change.Version, pending.Acks);
+        }
+        catch (TimeoutException)
+        {
+            return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, pending.Change.Version, pending.Acks);
+        }
+        finally
+        {
+            ReplicationMetrics.WriteAck.Record(ReplicationMetrics.Since(pending.OrderedAt));
+        }
+    }
+
+    /// <summary>
+    /// Several writes at once, each as <see cref="WriteAsync"/> would handle it alone: unconditional ones are ordered at
+    /// once in list order, conditional ones after their check. One wait of <see cref="AckTimeout"/> covers them all.
+    /// A conditional write whose check could not read the store is answered <see cref="ReplicaWriteStatus.NotPrimary"/>
+    /// (refused before it was ordered, so it is safe to send again).
+    /// </summary>
+    public async Task<ReplicaCopyWriteOutcome[]> WriteManyAsync(IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken)
+    {
+        var outcomes = new ReplicaCopyWriteOutcome?[writes.Count];
+        var pendings = new PendingWrite?[writes.Count];
+        var waits = new List<Task>(writes.Count);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var request = writes[i];
+            if (request.ExpectedVersion is not null)
+            {
+                waits.Add(WriteConditionalAsync(request, outcomes, i, cancellationToken));
+            }
+            else if (Deposed)
+            {
+                outcomes[i] = new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
+            }
+            else
+            {
+                pendings[i] = Order(request.Key, request.Value, request.Write);
+                waits.Add(pendings[i]!.Done.Task);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(waits).WaitAsync(AckTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Answered below: what is not settled yet is unavailable (it may still become durable).
+        }
+
+        var result = new ReplicaCopyWriteOutcome[writes.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (pendings[i] is { } pending)
+            {
+                ReplicationMetrics.WriteAck.Record(ReplicationMetrics.Since(pending.OrderedAt));
+                var status = pending.Done.Task.IsCompletedSuccessfully ? pending.Done.Task.Result : ReplicaWriteStatus.Unavailable;
+                result[i] = new ReplicaCopyWriteOutcome(status, pending.Change.Version, pending.Acks);
+            }
+            else
+            {
+                result[i] = outcomes[i] ?? new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, 0, 0);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task WriteConditionalAsync(ReplicaWriteRequest request, ReplicaCopyWriteOutcome?[] outcomes, int index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            outcomes[index] = await WriteAsync(request.Key, request.Value, request.Write, request.ExpectedVersion, cancellationToken);
+        }
+        catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
+        {
+            LogConditionalCheckFailed(ex, _host.Group, _host.Index);
+            outcomes[index] = new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
+        }
+    }
+
+    /// <summary>Gives the write the next version and queues it for the local store and every backup.</summary>
+    private PendingWrite Order(string key, byte[]? value, WriteConsistency write)
+    {
         var change = new ReplicaChange(key, value, ++_assigned, Epoch, value is null);
         _inFlightKeys[key] = (change.Version, change.Deleted);
         var pending = new PendingWrite(change, Needed(write));
@@ -124,15 +214,7 @@ internal sealed partial class PrimaryRole
             backup.Signal.Set();
         }
 
-        try
-        {
-            var status = await pending.Done.Task.WaitAsync(AckTimeout, cancellationToken);
-            return new ReplicaCopyWriteOutcome(status, change.Version, pending.Acks);
-        }
-        catch (TimeoutException)
-        {
-            return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.Unavailable, change.Version, pending.Acks);
-        }
+        return pending;
     }
 
     /// <summary>Committed changes after <paramref name="afterVersion"/> from the local store (compacted: latest per key).</summary>
@@ -187,6 +269,14 @@ internal sealed partial class PrimaryRole
                 batch.Add(next);
             }
 
+            if (ReplicationMetrics.StoreQueueWait.Enabled)
+            {
+                foreach (var pending in batch)
+                {
+                    ReplicationMetrics.StoreQueueWait.Record(ReplicationMetrics.Since(pending.OrderedAt));
+                }
+            }
+
             var changes = batch.ConvertAll(p => p.Change);
             if (!await _host.StoreOwnAsync(this, changes))
             {
@@ -226,13 +316,36 @@ internal sealed partial class PrimaryRole
         {
             try
             {
+                if (backup.InFlight > 0 && !CanStream(backup))
+                {
+                    // Batches under way settle first (each answer wakes this loop).
+                    await backup.Signal.WaitAsync(_stop.Token);
+                    continue;
+                }
+
+                if (!backup.Synced && backup.Backoff)
+                {
+                    backup.Backoff = false;
+                    await Task.Delay(delay, _stop.Token);
+                    delay = delay * 2 > MaxRetryDelay ? MaxRetryDelay : delay * 2;
+                    continue;
+                }
+
                 if (!backup.Synced)
                 {
                     await SyncAsync(backup);
+                    backup.Session++;
+                    backup.Sent = backup.Confirmed;
+                }
+                else if (CanStream(backup))
+                {
+                    _ = StreamAsync(backup);
+                    continue;
                 }
                 else if (backup.Confirmed < _assigned || (!backup.Consistent && backup.Confirmed >= backup.ConsistentFrom))
                 {
                     await SendAsync(backup);
+                    backup.Sent = Math.Max(backup.Sent, backup.Confirmed);
                 }
                 else
                 {
@@ -262,6 +375,86 @@ internal sealed partial class PrimaryRole
                 delay = delay * 2 > MaxRetryDelay ? MaxRetryDelay : delay * 2;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the next batch for a consistent, synced backup can leave before the previous ones are answered: contiguous
+    /// writes from memory, at most <see cref="MaxBatchesInFlight"/> under way. The backup applies them in version order
+    /// (it holds back a batch that arrives before its predecessor).
+    /// </summary>
+    private bool CanStream(BackupLink backup)
+    {
+        var recentStart = _recent.Count == 0 ? _assigned + 1 : _recent[0].Version;
+        return backup.Synced && backup.Consistent && backup.InFlight < MaxBatchesInFlight && backup.Sent < _assigned && backup.Sent + 1 >= recentStart;
+    }
+
+    /// <summary>Sends the next contiguous batch after <see cref="BackupLink.Sent"/> without waiting for the ones under way.</summary>
+    private async Task StreamAsync(BackupLink backup)
+    {
+        var after = backup.Sent;
+        var from = (int)(after + 1 - _recent[0].Version);
+        var changes = _recent.GetRange(from, Math.Min(MaxBatch, _recent.Count - from));
+        var through = changes[^1].Version;
+        var session = backup.Session;
+        backup.Sent = through;
+        backup.InFlight++;
+        try
+        {
+            var sentAt = RecordSending(changes);
+            var result = await backup.Copy.Apply(Epoch, after, changes, through, true);
+            ReplicationMetrics.BackupRoundTrip.Record(ReplicationMetrics.Since(sentAt));
+            if (Deposed || session != backup.Session || !backup.Synced)
+            {
+                return;
+            }
+
+            switch (result.Status)
+            {
+                case ReplicaApplyStatus.StaleEpoch:
+                    LogDeposedByBackup(_host.Group, backup.Index, Epoch, result.PromisedEpoch);
+                    Depose();
+                    return;
+                case ReplicaApplyStatus.OutOfOrder:
+                    backup.Synced = false;
+                    return;
+            }
+
+            // Applied in version order: the backup holds everything through 'through'.
+            backup.Confirmed = Math.Max(backup.Confirmed, through);
+            AckBackup(after, through);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (session == backup.Session)
+            {
+                backup.Synced = false;
+                backup.Backoff = true;
+            }
+
+            LogBackupFailed(ex, _host.Group, backup.Index, Epoch);
+        }
+        finally
+        {
+            backup.InFlight--;
+            backup.Signal.Set();
+        }
+    }
+
+    /// <summary>Records how long the writes of a batch to a backup waited for it; answers the send time.</summary>
+    private long RecordSending(IReadOnlyList<ReplicaChange> changes)
+    {
+        if (ReplicationMetrics.BackupQueueWait.Enabled)
+        {
+            foreach (var change in changes)
+            {
+                if (_waiting.TryGetValue(change.Version, out var queued))
+                {
+                    ReplicationMetrics.BackupQueueWait.Record(ReplicationMetrics.Since(queued.OrderedAt));
+                }
+            }
+        }
+
+        return Stopwatch.GetTimestamp();
     }
 
     private async Task SyncAsync(BackupLink backup)
@@ -337,7 +530,9 @@ internal sealed partial class PrimaryRole
             consistent = false;
         }
 
+        var sentAt = RecordSending(changes);
         var result = await backup.Copy.Apply(Epoch, after, changes, through, consistent);
+        ReplicationMetrics.BackupRoundTrip.Record(ReplicationMetrics.Since(sentAt));
         if (Deposed)
         {
             return;
@@ -356,6 +551,12 @@ internal sealed partial class PrimaryRole
 
         backup.Confirmed = through;
         backup.Consistent = consistent;
+        AckBackup(after, through);
+    }
+
+    /// <summary>One backup now holds versions (<paramref name="after"/>, <paramref name="through"/>].</summary>
+    private void AckBackup(long after, long through)
+    {
         foreach (var version in _waiting.Keys.Where(v => v > after && v <= through).ToList())
         {
             if (_waiting[version].AckBackup())
@@ -453,6 +654,9 @@ internal sealed partial class PrimaryRole
             TrimRecent();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group} copy {Copy}: a conditional write's check could not read the store; refused before ordering it")]
+    private partial void LogConditionalCheckFailed(Exception exception, string group, int copy);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replica group {Group} copy {Copy}: local store failed as primary of epoch {Epoch}; stepping down")]
     private partial void LogStoreFailed(Exception exception, string group, int copy, long epoch);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -14,7 +15,13 @@ namespace OrleansSync.Replication.PrimaryBackup;
 [ReplicaCopyPlacement]
 internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDetails silo, ILogger<ReplicaCopyGrain> logger) : Grain, IReplicaCopyGrain
 {
+    private static readonly KeyValuePair<string, object?> PrimaryRoleTag = new("role", "primary");
+    private static readonly KeyValuePair<string, object?> BackupRoleTag = new("role", "backup");
+    /// <summary>How long a replication batch that arrived ahead of its predecessor waits for it before being refused.</summary>
+    private static readonly TimeSpan ReorderWait = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private TaskCompletionSource _highMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ReplicaCopyMeta _meta;
     private long _high;
     private long _lastEntryEpoch;
@@ -112,6 +119,36 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
             : Task.FromResult(new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0));
     }
 
+    public async Task<IReadOnlyList<ReplicaCopyWriteOutcome>> WriteBatch(long epoch, IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count > ReplicaLimits.MaxWritesPerBatch)
+        {
+            throw new ArgumentException($"At most {ReplicaLimits.MaxWritesPerBatch} writes per batch.", nameof(writes));
+        }
+
+        foreach (var request in writes)
+        {
+            ArgumentNullException.ThrowIfNull(request, nameof(writes));
+            ReplicaValidation.ValidateKey(request.Key);
+            if (request.Value is not null)
+            {
+                ReplicaValidation.ValidateValue(request.Value);
+            }
+
+            ReplicaValidation.ValidateEnum(request.Write, nameof(writes));
+            ReplicaValidation.ValidateExpectedVersion(request.ExpectedVersion);
+        }
+
+        if (!(_primary is { Deposed: false } primary && primary.Epoch == epoch && epoch >= _meta.PromisedEpoch))
+        {
+            var refused = new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
+            return [.. writes.Select(_ => refused)];
+        }
+
+        return await primary.WriteManyAsync(writes, cancellationToken);
+    }
+
     public async Task<ReplicaReadResult> Read(string key, long? primaryEpoch)
     {
         ReplicaValidation.ValidateKey(key);
@@ -141,7 +178,13 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
     public async Task<ReplicaApplyResult> Apply(long epoch, long afterVersion, IReadOnlyList<ReplicaChange> entries, long throughVersion, bool consistent)
     {
         ArgumentNullException.ThrowIfNull(entries);
+
+        // The primary keeps more than one batch in flight, and messages between two grains may arrive out of order: a
+        // batch that starts beyond this copy's end waits (briefly) for the ones before it.
+        await WaitForHighAsync(afterVersion);
+        var arrived = Stopwatch.GetTimestamp();
         await _gate.WaitAsync();
+        ReplicationMetrics.GateWait.Record(ReplicationMetrics.Since(arrived), BackupRoleTag);
         try
         {
             if (epoch < _meta.PromisedEpoch || _primary is { Deposed: false } self && self.Epoch >= epoch)
@@ -163,18 +206,22 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
                 _meta = meta;
             }
 
+            var storing = Stopwatch.GetTimestamp();
             await store.ApplyAsync(Group, Index, entries, CancellationToken.None);
+            ReplicationMetrics.StoreApply.Record(ReplicationMetrics.Since(storing), BackupRoleTag);
+            ReplicationMetrics.BatchSize.Record(entries.Count, BackupRoleTag);
             if (entries.Count > 0)
             {
                 _lastEntryEpoch = entries[^1].Epoch;
             }
 
-            _high = Math.Max(_high, throughVersion);
             if (meta != _meta)
             {
                 await store.SaveMetaAsync(Group, Index, meta, CancellationToken.None);
                 _meta = meta;
             }
+
+            MoveHigh(Math.Max(_high, throughVersion));
 
             return new ReplicaApplyResult(ReplicaApplyStatus.Applied, _high, _meta.PromisedEpoch);
         }
@@ -197,7 +244,8 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
             StepDown(epoch);
             var meta = new ReplicaCopyMeta(epoch, epoch, false);
             await store.ResetAsync(Group, Index, meta, CancellationToken.None);
-            (_meta, _high, _lastEntryEpoch) = (meta, 0, 0);
+            (_meta, _lastEntryEpoch) = (meta, 0);
+            MoveHigh(0);
             LogReset(Group, Index, epoch);
             return new ReplicaApplyResult(ReplicaApplyStatus.Applied, 0, epoch);
         }
@@ -210,7 +258,9 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
     /// <summary>Stores the primary's own writes under the gate; false (and the role deposed) when it may not or failed.</summary>
     internal async Task<bool> StoreOwnAsync(PrimaryRole role, List<ReplicaChange> changes)
     {
+        var arrived = Stopwatch.GetTimestamp();
         await _gate.WaitAsync();
+        ReplicationMetrics.GateWait.Record(ReplicationMetrics.Since(arrived), PrimaryRoleTag);
         try
         {
             if (role.Deposed || _primary != role || role.Epoch < _meta.PromisedEpoch)
@@ -219,9 +269,12 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
                 return false;
             }
 
+            var storing = Stopwatch.GetTimestamp();
             await store.ApplyAsync(Group, Index, changes, CancellationToken.None);
-            _high = changes[^1].Version;
+            ReplicationMetrics.StoreApply.Record(ReplicationMetrics.Since(storing), PrimaryRoleTag);
+            ReplicationMetrics.BatchSize.Record(changes.Count, PrimaryRoleTag);
             _lastEntryEpoch = changes[^1].Epoch;
+            MoveHigh(changes[^1].Version);
             return true;
         }
         catch (Exception ex)
@@ -235,6 +288,30 @@ internal sealed partial class ReplicaCopyGrain(IReplicaStore store, ILocalSiloDe
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Sets the copy's end and wakes batches waiting for it.</summary>
+    private void MoveHigh(long high)
+    {
+        _high = high;
+        _highMoved.TrySetResult();
+        _highMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task WaitForHighAsync(long afterVersion)
+    {
+        var deadline = DateTime.UtcNow + ReorderWait;
+        while (_high < afterVersion && deadline - DateTime.UtcNow is { Ticks: > 0 } remaining)
+        {
+            try
+            {
+                await _highMoved.Task.WaitAsync(remaining);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
         }
     }
 

@@ -41,10 +41,13 @@ internal static class ReplicaBenchmark
 
         if (profiles.Count == 0 && !options.ContainsKey("etcd"))
         {
-            await Console.Error.WriteLineAsync("usage: replicas [--seconds 10] [--clients 32] [--gateway 127.0.0.1:30000] [--pg <npgsql connection string of the cluster>] [--etcd http://127.0.0.1:2379]").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: replicas [--seconds 10] [--clients 32] [--gateway 127.0.0.1:30000] [--pg <npgsql connection string of the cluster>] [--etcd http://127.0.0.1:2379] [--writes one,majority,all]").ConfigureAwait(false);
             return 2;
         }
 
+        // --writes one,majority,all (default): the write consistencies measured, in that order.
+        var writes = options.GetValueOrDefault("writes", "one,majority,all").Split(',')
+            .Select(w => Enum.Parse<WriteConsistency>(w, ignoreCase: true)).ToArray();
         var results = new List<PutScenarioResult>();
         if (options.TryGetValue("etcd", out var etcd))
         {
@@ -60,7 +63,7 @@ internal static class ReplicaBenchmark
                 var group = $"bench/{Guid.NewGuid():N}";
                 var status = await host.Services.GetRequiredService<IReplicaService>().ConfigureAsync(group, replicas: 3).ConfigureAwait(false);
                 await Console.Error.WriteLineAsync($"{name}: group {group}, copies on {string.Join(", ", status.Copies.Select(c => c.Silo))}").ConfigureAwait(false);
-                foreach (var write in new[] { WriteConsistency.One, WriteConsistency.Majority, WriteConsistency.All })
+                foreach (var write in writes)
                 {
                     var backend = new ReplicaPutBackend($"OrleansSync {name}, W={write.ToString().ToLowerInvariant()}", host, group, write);
                     results.Add(await MeasureAsync(backend, clients, duration).ConfigureAwait(false));

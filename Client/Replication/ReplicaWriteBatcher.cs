@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using OrleansSync.Replication;
+
+namespace OrleansSync.Client.Replication;
+
+/// <summary>
+/// Coalesces this client's concurrent writes to one group into <see cref="IReplicaGroupGrain.WriteBatch"/> calls: one
+/// lane per group with at most <see cref="MaxCallsInFlight"/> calls under way. A write that finds a free call slot leaves
+/// at once (no timer, no added wait); writes arriving while every slot is busy leave together in the next free slot. The
+/// group handles and answers each write as it would a single <c>Set</c> or <c>Delete</c>, so outcomes and failures are
+/// exactly those of single writes; only the messages are fewer (one per batch instead of one per write each way).
+/// </summary>
+internal sealed class ReplicaWriteBatcher(IClusterClient client)
+{
+    /// <summary>Calls under way per group: enough to keep the primary's store and replication batches busy.</summary>
+    private const int MaxCallsInFlight = 4;
+
+    /// <summary>Value bytes per call beyond which a batch is cut (a single larger value still travels alone).</summary>
+    private const int MaxBatchBytes = 1024 * 1024;
+
+    /// <summary>Above this many remembered groups idle lanes are dropped (a lane is cheap to create again).</summary>
+    private const int MaxLanes = 10_000;
+
+    private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+
+    /// <summary>Sends the write with the next call to <paramref name="group"/>; completes with its result or failure.</summary>
+    public Task<ReplicaWriteResult> WriteAsync(string group, ReplicaWriteRequest request, CancellationToken cancellationToken)
+    {
+        if (_lanes.Count >= MaxLanes)
+        {
+            foreach (var (name, idle) in _lanes.Where(l => l.Value.IsIdle).ToList())
+            {
+                _lanes.TryRemove(new KeyValuePair<string, Lane>(name, idle));
+            }
+        }
+
+        var done = _lanes.GetOrAdd(group, name => new Lane(client.GetGrain<IReplicaGroupGrain>(name))).Enqueue(request);
+        return cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done;
+    }
+
+    private sealed class Lane(IReplicaGroupGrain group)
+    {
+        private readonly Lock _lock = new();
+        private readonly Queue<Item> _queue = new();
+        private int _inFlight;
+
+        public bool IsIdle
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _inFlight == 0 && _queue.Count == 0;
+                }
+            }
+        }
+
+        public Task<ReplicaWriteResult> Enqueue(ReplicaWriteRequest request)
+        {
+            var item = new Item(request);
+            List<Item>? batch = null;
+            lock (_lock)
+            {
+                _queue.Enqueue(item);
+                if (_inFlight < MaxCallsInFlight)
+                {
+                    _inFlight++;
+                    batch = TakeBatch();
+                }
+            }
+
+            if (batch is not null)
+            {
+                _ = SendAsync(batch);
+            }
+
+            return item.Done.Task;
+        }
+
+        /// <summary>The queue's head and the writes behind it, up to the limits. Under the lock.</summary>
+        private List<Item> TakeBatch()
+        {
+            var batch = new List<Item>(Math.Min(_queue.Count, ReplicaLimits.MaxWritesPerBatch));
+            var bytes = 0L;
+            while (batch.Count < ReplicaLimits.MaxWritesPerBatch && _queue.TryPeek(out var next)
+                && (batch.Count == 0 || bytes + (next.Request.Value?.Length ?? 0) <= MaxBatchBytes))
+            {
+                batch.Add(_queue.Dequeue());
+                bytes += next.Request.Value?.Length ?? 0;
+            }
+
+            return batch;
+        }
+
+        private async Task SendAsync(List<Item> batch)
+        {
+            while (true)
+            {
+                try
+                {
+                    var outcomes = await group.WriteBatch(batch.ConvertAll(i => i.Request)).ConfigureAwait(false);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        if (outcomes[i].Result is { } result)
+                        {
+                            batch[i].Done.TrySetResult(result);
+                        }
+                        else
+                        {
+                            batch[i].Done.TrySetException(outcomes[i].Error ?? new ReplicaUnavailableException("The group answered neither a result nor an error for the write."));
+                        }
+                    }
+                }
+#pragma warning disable CA1031 // the call's failure is each of its writes' failure, as it would be for a single write
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    foreach (var item in batch)
+                    {
+                        item.Done.TrySetException(ex);
+                    }
+                }
+
+                lock (_lock)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _inFlight--;
+                        return;
+                    }
+
+                    batch = TakeBatch();
+                }
+            }
+        }
+    }
+
+    private sealed class Item(ReplicaWriteRequest request)
+    {
+        public ReplicaWriteRequest Request { get; } = request;
+
+        public TaskCompletionSource<ReplicaWriteResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using OrleansSync.Client.Replication;
+using OrleansSync.Replication;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Replication;
+
+/// <summary>
+/// Concurrent writes of one client travel together (<see cref="IReplicaGroupGrain.WriteBatch"/>), yet each is handled and
+/// answered exactly as it would be alone.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ReplicaWriteBatchTests(ClusterFixture fixture)
+{
+    private IReplicaService Replicas => new ReplicaService(fixture.Client);
+
+    [Fact]
+    public async Task Concurrent_writes_of_one_client_each_get_their_own_answer_and_land_with_their_versions()
+    {
+        var replicas = Replicas;
+        var group = NewGroup("batched");
+        await replicas.ConfigureAsync(group, replicas: 3);
+        var current = await replicas.SetAsync(group, "guarded", Bytes("first"));
+        var doomed = await replicas.SetAsync(group, "doomed", Bytes("soon gone"));
+
+        // Issued together, so they share calls; one conditional write is stale, one creates a key, one deletes.
+        var plain = Enumerable.Range(0, 60)
+            .Select(i => replicas.SetAsync(group, $"k{i}", Bytes(i.ToString(CultureInfo.InvariantCulture)), i % 2 == 0 ? WriteConsistency.Majority : WriteConsistency.All))
+            .ToList();
+        var stale = replicas.SetAsync(group, "guarded", Bytes("lost"), expectedVersion: current.Version - 1);
+        var created = replicas.SetAsync(group, "fresh", Bytes("new"), expectedVersion: 0);
+        var deleted = replicas.DeleteAsync(group, "doomed", expectedVersion: doomed.Version);
+
+        var results = await Task.WhenAll(plain);
+        Assert.Equal(results.Length, results.Select(r => r.Version).Distinct().Count());
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.True(results[i].Acks >= (i % 2 == 0 ? 2 : 3), $"write {i} acknowledged by {results[i].Acks}");
+        }
+
+        var conflict = await Assert.ThrowsAsync<ReplicaVersionConflictException>(() => stale);
+        Assert.Equal(current.Version, conflict.ActualVersion);
+        var fresh = await created;
+        var gone = await deleted;
+        Assert.True(gone.Version > doomed.Version);
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            var read = await replicas.GetAsync(group, $"k{i}");
+            Assert.Equal(i.ToString(CultureInfo.InvariantCulture), Text(read.Value));
+            Assert.Equal(results[i].Version, read.Version);
+        }
+
+        Assert.Equal(fresh.Version, (await replicas.GetAsync(group, "fresh")).Version);
+        var guarded = await replicas.GetAsync(group, "guarded");
+        Assert.Equal("first", Text(guarded.Value));
+        Assert.Equal(current.Version, guarded.Version);
+        var removed = await replicas.GetAsync(group, "doomed");
+        Assert.False(removed.Found);
+        Assert.Equal(gone.Version, removed.Version);
+    }
+
+    [Fact]
+    public async Task A_batch_answers_bad_writes_with_their_own_errors_and_still_writes_the_good_ones()
+    {
+        var group = NewGroup("mixed");
+        await Replicas.ConfigureAsync(group, replicas: 3);
+        var grain = fixture.Client.GetGrain<IReplicaGroupGrain>(group);
+
+        var outcomes = await grain.WriteBatch(
+        [
+            new ReplicaWriteRequest("good", Bytes("1"), WriteConsistency.Majority, null),
+            new ReplicaWriteRequest(string.Empty, Bytes("2"), WriteConsistency.Majority, null),
+            new ReplicaWriteRequest("bad-consistency", Bytes("3"), (WriteConsistency)9, null),
+            new ReplicaWriteRequest("stale", Bytes("4"), WriteConsistency.One, 5),
+        ]);
+
+        Assert.Equal(4, outcomes.Count);
+        Assert.NotNull(outcomes[0].Result);
+        Assert.Null(outcomes[0].Error);
+        Assert.IsType<ArgumentException>(outcomes[1].Error, exactMatch: false);
+        Assert.IsType<ArgumentException>(outcomes[2].Error, exactMatch: false);
+        Assert.IsType<ReplicaVersionConflictException>(outcomes[3].Error);
+        Assert.Equal(outcomes[0].Result!.Version, (await Replicas.GetAsync(group, "good")).Version);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => grain.WriteBatch([]));
+        await Assert.ThrowsAsync<ReplicaGroupNotFoundException>(
+            () => fixture.Client.GetGrain<IReplicaGroupGrain>(NewGroup("unknown")).WriteBatch([new ReplicaWriteRequest("k", Bytes("v"), WriteConsistency.Majority, null)]));
+    }
+
+    private static string NewGroup(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string? Text(byte[]? bytes) => bytes is null ? null : Encoding.UTF8.GetString(bytes);
+}
