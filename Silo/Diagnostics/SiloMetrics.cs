@@ -5,7 +5,8 @@ using OrleansSync.Diagnostics;
 namespace OrleansSync.Silo.Diagnostics;
 
 /// <summary>
-/// Exports the silo's metrics: OrleansSync's own meter, Orleans' (<c>Microsoft.Orleans</c>: messaging, grains,
+/// Exports the silo's metrics: OrleansSync's own meters (<c>OrleansSync</c> and <c>OrleansSync.*</c>, e.g. the
+/// replication write-path histograms), Orleans' (<c>Microsoft.Orleans</c>: messaging, grains,
 /// membership) and ASP.NET Core's (HTTP request duration), in Prometheus text at <c>GET /metrics</c> (outside <c>/v1</c>, so API keys do not apply, as for the
 /// health probes), and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
@@ -27,7 +28,7 @@ internal static class SiloMetrics
             .ConfigureResource(resource => resource.AddService("orleanssync-silo"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(OrleansSyncMeter.Name, OrleansMeter, AspNetCoreHostingMeter, KestrelMeter).AddPrometheusExporter();
+                metrics.AddMeter(OrleansSyncMeter.Name, OrleansSyncMeter.Name + ".*", OrleansMeter, AspNetCoreHostingMeter, KestrelMeter).AddPrometheusExporter();
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();
