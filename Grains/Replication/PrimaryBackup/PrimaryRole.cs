@@ -408,15 +408,9 @@ internal sealed partial class PrimaryRole
                 return;
             }
 
-            switch (result.Status)
+            if (Refused(backup, result))
             {
-                case ReplicaApplyStatus.StaleEpoch:
-                    LogDeposedByBackup(_host.Group, backup.Index, Epoch, result.PromisedEpoch);
-                    Depose();
-                    return;
-                case ReplicaApplyStatus.OutOfOrder:
-                    backup.Synced = false;
-                    return;
+                return;
             }
 
             // Applied in version order: the backup holds everything through 'through'.
@@ -538,15 +532,9 @@ internal sealed partial class PrimaryRole
             return;
         }
 
-        switch (result.Status)
+        if (Refused(backup, result))
         {
-            case ReplicaApplyStatus.StaleEpoch:
-                LogDeposedByBackup(_host.Group, backup.Index, Epoch, result.PromisedEpoch);
-                Depose();
-                return;
-            case ReplicaApplyStatus.OutOfOrder:
-                backup.Synced = false;
-                return;
+            return;
         }
 
         backup.Confirmed = through;
@@ -652,6 +640,26 @@ internal sealed partial class PrimaryRole
             }
 
             TrimRecent();
+        }
+    }
+
+    /// <summary>
+    /// Acts on a backup's refusal of a batch: a newer epoch promised there deposes this primary; a gap makes the
+    /// backup resynchronise. True when the batch was refused.
+    /// </summary>
+    private bool Refused(BackupLink backup, ReplicaApplyResult result)
+    {
+        switch (result.Status)
+        {
+            case ReplicaApplyStatus.StaleEpoch:
+                LogDeposedByBackup(_host.Group, backup.Index, Epoch, result.PromisedEpoch);
+                Depose();
+                return true;
+            case ReplicaApplyStatus.OutOfOrder:
+                backup.Synced = false;
+                return true;
+            default:
+                return false;
         }
     }
 
