@@ -41,6 +41,7 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         // Replication: copies on distinct silos by the ring's preference list; copy data in memory unless Postgres was chosen.
         services.AddPlacementDirector<ReplicaCopyPlacement, ReplicaCopyPlacementDirector>();
         services.TryAddSingleton<IReplicaStore, MemoryReplicaStore>();
+        services.TryAddSingleton<MemoryGroupRecords>();
 
         // Hashing: ring placement, and optional migration of ring-placed grains after membership changes.
         services.AddPlacementDirector<ConsistentHashPlacement, ConsistentHashPlacementDirector>();

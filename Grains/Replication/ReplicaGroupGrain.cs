@@ -16,6 +16,7 @@ namespace OrleansSync.Replication;
 [ReplicaCopyPlacement]
 internal sealed partial class ReplicaGroupGrain(
     [PersistentState("replica-group", ProviderNames.GrainStorage)] IPersistentState<ReplicaGroupState> state,
+    IReplicaStore store,
     ILogger<ReplicaGroupGrain> logger) : Grain, IReplicaGroupGrain
 {
     /// <summary>How long the group waits for one copy during failover, status and non-primary reads.</summary>
@@ -25,6 +26,13 @@ internal sealed partial class ReplicaGroupGrain(
     private Task? _failover;
 
     private string Group => this.GetPrimaryKeyString();
+
+    /// <summary>
+    /// In the embedded profile the configuration is stored in one silo's memory: if that silo died, it is recovered from
+    /// the records kept on the copies' silos (see <see cref="SaveStateAsync"/>).
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        !state.State.Configured && store.IsVolatile ? RecallConfigurationAsync(cancellationToken) : Task.CompletedTask;
 
     public async Task<ReplicaGroupStatus> Configure(ReplicationMode mode, int replicas, CancellationToken cancellationToken = default)
     {
@@ -47,7 +55,7 @@ internal sealed partial class ReplicaGroupGrain(
         }
 
         state.State = new ReplicaGroupState { Configured = true, Mode = mode, Replicas = replicas, Epoch = 1, Primary = 0 };
-        await state.WriteStateAsync(cancellationToken);
+        await SaveStateAsync(cancellationToken);
         if (mode == ReplicationMode.MultiPrimary)
         {
             // Every copy accepts writes: there is no primary to appoint; copies activate on first use.
@@ -431,7 +439,7 @@ internal sealed partial class ReplicaGroupGrain(
 
         // The epoch is durable before any copy hears of it, so it never goes back.
         config.Epoch = epoch;
-        await state.WriteStateAsync();
+        await SaveStateAsync(CancellationToken.None);
 
         // A majority must promise the new epoch: any majority the old primary could still reach overlaps it, so the old
         // primary can no longer get a write acknowledged at majority.
@@ -463,7 +471,7 @@ internal sealed partial class ReplicaGroupGrain(
                 }
 
                 config.Primary = candidate.Index;
-                await state.WriteStateAsync();
+                await SaveStateAsync(CancellationToken.None);
                 LogFailedOver(Group, epoch, oldPrimary, candidate.Index, candidate.State!.High);
                 return;
             }
@@ -496,6 +504,73 @@ internal sealed partial class ReplicaGroupGrain(
         return await Task.WhenAll(calls);
     }
 
+    /// <summary>
+    /// Writes the configuration; in the embedded profile also keeps it on every copy's silo (best effort: a copy's silo that
+    /// does not answer is skipped, since recovery takes the newest record among those that survive).
+    /// </summary>
+    private async Task SaveStateAsync(CancellationToken cancellationToken)
+    {
+        await state.WriteStateAsync(cancellationToken);
+        if (!store.IsVolatile)
+        {
+            return;
+        }
+
+        var config = state.State;
+        var record = new ReplicaGroupRecord(config.Mode, config.Replicas, config.Epoch, config.Primary);
+        await Task.WhenAll(Enumerable.Range(0, config.Replicas).Select(async i =>
+        {
+            try
+            {
+                await Record(i).Keep(record).WaitAsync(CopyTimeout, cancellationToken);
+            }
+            catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
+            {
+                LogCopyUnreachable(ex, Group, i);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Takes the newest record kept on the copies' silos. For primary-backup the epoch is also raised to the highest any
+    /// copy promised (a failover may have promised one whose record did not reach a surviving silo), so the next failover
+    /// moves past every epoch used before.
+    /// </summary>
+    private async Task RecallConfigurationAsync(CancellationToken cancellationToken)
+    {
+        var records = await Task.WhenAll(Enumerable.Range(0, ReplicaLimits.MaxReplicas).Select(i => AskOrNullAsync(i, () => Record(i).Get(), cancellationToken)));
+        var latest = records.Where(r => r is not null).MaxBy(r => r!.Epoch);
+        if (latest is null)
+        {
+            return;
+        }
+
+        var epoch = latest.Epoch;
+        if (latest.Mode == ReplicationMode.PrimaryBackup)
+        {
+            var copies = await Task.WhenAll(Enumerable.Range(0, latest.Replicas).Select(i => AskOrNullAsync(i, () => Copy(i).GetState(), cancellationToken)));
+            epoch = Math.Max(epoch, copies.Max(c => c?.PromisedEpoch ?? 0));
+        }
+
+        state.State = new ReplicaGroupState { Configured = true, Mode = latest.Mode, Replicas = latest.Replicas, Epoch = epoch, Primary = latest.Primary };
+        await SaveStateAsync(cancellationToken);
+        LogRecovered(Group, latest.Replicas, epoch, latest.Primary);
+    }
+
+    private async Task<T?> AskOrNullAsync<T>(int copy, Func<Task<T>> call, CancellationToken cancellationToken)
+        where T : class?
+    {
+        try
+        {
+            return await call().WaitAsync(CopyTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
+        {
+            LogCopyUnreachable(ex, Group, copy);
+            return null;
+        }
+    }
+
     private ReplicaGroupState Require()
     {
         if (!state.State.Configured)
@@ -521,6 +596,8 @@ internal sealed partial class ReplicaGroupGrain(
 
     private IReplicaCopyGrain Copy(int index) => GrainFactory.GetGrain<IReplicaCopyGrain>(ReplicaCopyKey.Format(Group, index));
 
+    private IReplicaGroupRecordGrain Record(int index) => GrainFactory.GetGrain<IReplicaGroupRecordGrain>(ReplicaCopyKey.Format(Group, index));
+
     private static string Describe(ReplicationMode mode) => mode == ReplicationMode.MultiPrimary ? "multi-primary" : "primary-backup";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replica group {Group} configured with {Replicas} copies (epoch 1, primary 0)")]
@@ -528,6 +605,9 @@ internal sealed partial class ReplicaGroupGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group} failed over to epoch {Epoch}: primary {Old} -> {New} (version {Version})")]
     private partial void LogFailedOver(string group, long epoch, int old, int @new, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica group {Group} recovered its configuration from its copies' silos: {Replicas} copies, epoch {Epoch}, primary {Primary}")]
+    private partial void LogRecovered(string group, int replicas, long epoch, int primary);
 
     private void LogCopyUnreachable(Exception exception, string group, int copy) => ReplicaLog.CopyUnreachable(logger, exception, group, copy);
 }
