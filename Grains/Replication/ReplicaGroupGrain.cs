@@ -485,24 +485,9 @@ internal sealed partial class ReplicaGroupGrain(
     }
 
     /// <summary>Calls every copy at once, each bounded by <see cref="CopyTimeout"/>; null where a copy did not answer.</summary>
-    private async Task<T?[]> AskAllAsync<T>(Func<int, Task<T>> call)
-        where T : class
-    {
-        var config = Require();
-        var calls = Enumerable.Range(0, config.Replicas).Select(async i =>
-        {
-            try
-            {
-                return await call(i).WaitAsync(CopyTimeout);
-            }
-            catch (Exception ex) when (ReplicaFaults.IsUnreachable(ex))
-            {
-                LogCopyUnreachable(ex, Group, i);
-                return null;
-            }
-        });
-        return await Task.WhenAll(calls);
-    }
+    private Task<T?[]> AskAllAsync<T>(Func<int, Task<T>> call)
+        where T : class =>
+        Task.WhenAll(Enumerable.Range(0, Require().Replicas).Select(i => AskOrNullAsync(i, () => call(i), CancellationToken.None)));
 
     /// <summary>
     /// Writes the configuration; in the embedded profile also keeps it on every copy's silo (best effort: a copy's silo that
