@@ -8,12 +8,19 @@ namespace OrleansSync.Client.Replication;
 /// lane per group with at most <see cref="MaxCallsInFlight"/> calls under way. A write that finds a free call slot leaves
 /// at once (no timer, no added wait); writes arriving while every slot is busy leave together in the next free slot. The
 /// group handles and answers each write as it would a single <c>Set</c> or <c>Delete</c>, so outcomes and failures are
-/// exactly those of single writes; only the messages are fewer (one per batch instead of one per write each way).
+/// exactly those of single writes; only the messages are fewer (one per batch instead of one per write each way). A call
+/// that stalls (its silo died under it) gives its slot to the writes behind it, so they reach the group's failover.
 /// </summary>
 internal sealed class ReplicaWriteBatcher(IClusterClient client)
 {
     /// <summary>Calls under way per group: enough to keep the primary's store and replication batches busy.</summary>
     private const int MaxCallsInFlight = 4;
+
+    /// <summary>
+    /// A call under way longer than this gives up its slot (and is still awaited): a call sent to a silo that just died
+    /// is answered only when the client's response timeout ends it, and the group's later writes must not wait for that.
+    /// </summary>
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>Value bytes per call beyond which a batch is cut (a single larger value still travels alone).</summary>
     private const int MaxBatchBytes = 1024 * 1024;
@@ -96,29 +103,18 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
         {
             while (true)
             {
-                try
+                var call = group.WriteBatch(batch.ConvertAll(i => i.Request));
+                await ((Task)call).WaitAsync(StalledAfter).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                var holdsSlot = call.IsCompleted;
+                if (!holdsSlot)
                 {
-                    var outcomes = await group.WriteBatch(batch.ConvertAll(i => i.Request)).ConfigureAwait(false);
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        if (outcomes[i].Result is { } result)
-                        {
-                            batch[i].Done.TrySetResult(result);
-                        }
-                        else
-                        {
-                            batch[i].Done.TrySetException(outcomes[i].Error ?? new ReplicaUnavailableException("The group answered neither a result nor an error for the write."));
-                        }
-                    }
+                    HandOverSlot();
                 }
-#pragma warning disable CA1031 // the call's failure is each of its writes' failure, as it would be for a single write
-                catch (Exception ex)
-#pragma warning restore CA1031
+
+                await AnswerAsync(batch, call).ConfigureAwait(false);
+                if (!holdsSlot)
                 {
-                    foreach (var item in batch)
-                    {
-                        item.Done.TrySetException(ex);
-                    }
+                    return;
                 }
 
                 lock (_lock)
@@ -130,6 +126,56 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                     }
 
                     batch = TakeBatch();
+                }
+            }
+        }
+
+        /// <summary>A stalled call's slot goes to the writes waiting behind it, or back to the lane.</summary>
+        private void HandOverSlot()
+        {
+            List<Item>? next = null;
+            lock (_lock)
+            {
+                if (_queue.Count == 0)
+                {
+                    _inFlight--;
+                }
+                else
+                {
+                    next = TakeBatch();
+                }
+            }
+
+            if (next is not null)
+            {
+                _ = SendAsync(next);
+            }
+        }
+
+        private static async Task AnswerAsync(List<Item> batch, Task<IReadOnlyList<ReplicaWriteOutcome>> call)
+        {
+            try
+            {
+                var outcomes = await call.ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (outcomes[i].Result is { } result)
+                    {
+                        batch[i].Done.TrySetResult(result);
+                    }
+                    else
+                    {
+                        batch[i].Done.TrySetException(outcomes[i].Error ?? new ReplicaUnavailableException("The group answered neither a result nor an error for the write."));
+                    }
+                }
+            }
+#pragma warning disable CA1031 // the call's failure is each of its writes' failure, as it would be for a single write
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(ex);
                 }
             }
         }
