@@ -197,10 +197,7 @@ internal sealed partial class QueuePartitionGrain(
                 _ = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(_queue, group, _partition)).Appended(appended);
             }
 
-            // The stream is only the second wake-up path: it carries the end offset, not the messages. The memory stream
-            // serializes and copies every event, which for the messages would double the push's cost for a copy the
-            // watchers already have; a group-partition the direct send missed reads the messages from the log.
-            await _stream!.OnNextAsync(appended with { Messages = [] });
+            await _stream!.OnNextAsync(appended);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
