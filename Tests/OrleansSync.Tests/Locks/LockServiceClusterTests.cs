@@ -104,10 +104,14 @@ public sealed class LockServiceClusterTests(ClusterFixture fixture)
     public async Task Background_renewal_keeps_a_short_lease_alive()
     {
         var name = UniqueName("locks/renew");
-        await using var handle = await Locks.AcquireAsync(name, Deadline, Options("renewer", TimeSpan.FromMilliseconds(400)));
+        var lease = TimeSpan.FromSeconds(2);
+        await using var handle = await Locks.AcquireAsync(name, Deadline, Options("renewer", lease));
         var firstExpiry = handle.LeaseExpiresAt;
 
-        await Task.Delay(TimeSpan.FromMilliseconds(1500));
+        // Let a whole lease pass after the first one ended: only renewals can have kept it. The lease leaves the
+        // renewals (every third of it) more than a second of slack each, so a loaded machine does not lose it.
+        var outlived = firstExpiry + lease - DateTimeOffset.UtcNow;
+        await Task.Delay(outlived > TimeSpan.Zero ? outlived : TimeSpan.Zero);
 
         Assert.False(handle.IsLost);
         Assert.True(handle.LeaseExpiresAt > firstExpiry);
