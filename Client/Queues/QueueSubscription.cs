@@ -30,7 +30,7 @@ internal sealed partial class QueueSubscription : IQueueSubscription
     private readonly TimeSpan _maxWaitPerCall;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _prefetch;
-    private readonly Channel<QueueDelivery>[] _lanes;
+    private readonly Channel<List<QueueDelivery>>[] _lanes;
     private readonly Channel<(string Receipt, bool Ack)> _settled = Channel.CreateUnbounded<(string, bool)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopReceiving = new();
     private readonly CancellationTokenSource _stopHandlers = new();
@@ -42,6 +42,9 @@ internal sealed partial class QueueSubscription : IQueueSubscription
     private Task _acking = Task.CompletedTask;
     private Task[] _handling = [];
     private int _roundRobin;
+
+    /// <summary>Messages handed to lanes whose permits the lanes have not freed yet (handled acks not handed on, or still queued).</summary>
+    private int _inLanes;
     private int _disposed;
 
     public QueueSubscription(IQueueBrokerGrain broker, string queue, string group, Func<QueueDelivery, CancellationToken, Task> handler, QueueSubscriptionOptions options, TimeSpan maxWaitPerCall, ILogger logger)
@@ -55,7 +58,7 @@ internal sealed partial class QueueSubscription : IQueueSubscription
         _logger = logger;
         ConsumerId = options.ResolveConsumerId();
         _prefetch = new SemaphoreSlim(options.Prefetch, options.Prefetch);
-        _lanes = Enumerable.Range(0, options.Concurrency).Select(_ => Channel.CreateUnbounded<QueueDelivery>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
+        _lanes = Enumerable.Range(0, options.Concurrency).Select(_ => Channel.CreateUnbounded<List<QueueDelivery>>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
     }
 
     public string Queue { get; }
@@ -116,11 +119,8 @@ internal sealed partial class QueueSubscription : IQueueSubscription
             try
             {
                 await _prefetch.WaitAsync(stopping).ConfigureAwait(false);
-                permits = 1;
-                while (permits < QueueLimits.MaxReceive && _prefetch.Wait(0))
-                {
-                    permits++;
-                }
+                permits = 1 + TakeFreePermits(QueueLimits.MaxReceive - 1);
+                permits += await AwaitLanePermitsAsync(permits).ConfigureAwait(false);
 
                 var acks = TakePendingAcks(receiveStarts: true);
                 IReadOnlyList<QueueDelivery> messages;
@@ -149,10 +149,7 @@ internal sealed partial class QueueSubscription : IQueueSubscription
                     }
                 }
 
-                foreach (var message in messages)
-                {
-                    await LaneOf(message).Writer.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
-                }
+                await DispatchAsync(messages).ConfigureAwait(false);
 
                 ReleasePermits(permits - messages.Count);
             }
@@ -177,40 +174,89 @@ internal sealed partial class QueueSubscription : IQueueSubscription
         }
     }
 
-    private async Task HandleLaneAsync(Channel<QueueDelivery> lane)
+    /// <summary>
+    /// Hands a receive's messages to their lanes, one batch per lane: a lane sees the whole batch at once, so it cannot
+    /// find itself empty half-way through a batch still being handed over and free a part of the permits early (which
+    /// would start a small receive while the rest of the batch's permits wait for it to come back).
+    /// </summary>
+    private async Task DispatchAsync(IReadOnlyList<QueueDelivery> messages)
     {
-        // Acks of a lane are handed on together when the lane has nothing more queued (the batch a receive brought is
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _inLanes, messages.Count);
+
+        if (_lanes.Length == 1)
+        {
+            await _lanes[0].Writer.WriteAsync([.. messages], CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var batches = new Dictionary<Channel<List<QueueDelivery>>, List<QueueDelivery>>();
+        foreach (var message in messages)
+        {
+            var lane = LaneOf(message);
+            if (!batches.TryGetValue(lane, out var batch))
+            {
+                batches[lane] = batch = [];
+            }
+
+            batch.Add(message);
+        }
+
+        foreach (var (lane, batch) in batches)
+        {
+            await lane.Writer.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleLaneAsync(Channel<List<QueueDelivery>> lane)
+    {
+        // Acks of a lane are handed on together when the lane has nothing more queued (the batches receives brought are
         // done), or after AckHoldLimit with slow handlers: one receive then carries them all instead of each freed
         // permit starting a receive of its own.
         var held = 0;
         var heldSince = 0L;
-        await foreach (var message in lane.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var batch in lane.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            var ack = true;
-            try
+            for (var i = 0; i < batch.Count; i++)
             {
-                await _handler(message, _stopHandlers.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                ack = false;
-                LogHandlerFailed(ex, Queue, Group, message.Id, message.DeliveryCount);
-            }
-
-            if (!ack)
-            {
-                await _settled.Writer.WriteAsync((message.Receipt, false)).ConfigureAwait(false);
-            }
-            else
-            {
-                lock (_ackGate)
+                var message = batch[i];
+                var ack = true;
+                try
                 {
-                    _pendingAcks.Add(message.Receipt);
+                    await _handler(message, _stopHandlers.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    ack = false;
+                    LogHandlerFailed(ex, Queue, Group, message.Id, message.DeliveryCount);
                 }
 
-                if (held++ == 0)
+                if (!ack)
                 {
-                    heldSince = Stopwatch.GetTimestamp();
+                    await _settled.Writer.WriteAsync((message.Receipt, false)).ConfigureAwait(false);
+                    Interlocked.Decrement(ref _inLanes);
+                }
+                else
+                {
+                    lock (_ackGate)
+                    {
+                        _pendingAcks.Add(message.Receipt);
+                    }
+
+                    if (held++ == 0)
+                    {
+                        heldSince = Stopwatch.GetTimestamp();
+                    }
+                }
+
+                if (held > 0 && i < batch.Count - 1 && Stopwatch.GetElapsedTime(heldSince) >= AckHoldLimit)
+                {
+                    await HandOnAcksAsync(held).ConfigureAwait(false);
+                    held = 0;
                 }
             }
 
@@ -228,6 +274,9 @@ internal sealed partial class QueueSubscription : IQueueSubscription
     /// </summary>
     private async Task HandOnAcksAsync(int count)
     {
+        // Counted out before the permits are freed, so a receive loop that sees no messages left in the lanes finds
+        // their permits free (the other order could leave it waiting for permits it already took).
+        Interlocked.Add(ref _inLanes, -count);
         bool receiveUnderWay;
         lock (_ackGate)
         {
@@ -339,7 +388,7 @@ internal sealed partial class QueueSubscription : IQueueSubscription
         }
     }
 
-    private Channel<QueueDelivery> LaneOf(QueueDelivery message)
+    private Channel<List<QueueDelivery>> LaneOf(QueueDelivery message)
     {
         if (_lanes.Length == 1)
         {
@@ -353,6 +402,45 @@ internal sealed partial class QueueSubscription : IQueueSubscription
 
         var hash = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(message.Key));
         return _lanes[(int)(hash % (ulong)_lanes.Length)];
+    }
+
+    private int TakeFreePermits(int most)
+    {
+        var taken = 0;
+        while (taken < most && _prefetch.Wait(0))
+        {
+            taken++;
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// While the lanes still hold messages of earlier receives (their permits come free when the lane's batch is done),
+    /// waits for those permits, at most <see cref="AckHoldLimit"/>: one receive then asks for them all and carries all
+    /// their acks. Without this, a consumer whose prefetch was once split over two receives (e.g. while it owned two
+    /// partitions) kept asking in halves, and the half whose acks were sent on their own while the other receive was
+    /// under way often found the partition still full and came back empty — such a consumer ran at a fraction of its
+    /// peers' rate. Answers the permits taken.
+    /// </summary>
+    private async Task<int> AwaitLanePermitsAsync(int permits)
+    {
+        var taken = 0;
+        var since = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _inLanes) > 0 && permits + taken < QueueLimits.MaxReceive)
+        {
+            var left = AckHoldLimit - Stopwatch.GetElapsedTime(since);
+            // Not cancelled by stopping: the wait is short, and a cancelled wait would lose the permits taken so far.
+            if (left <= TimeSpan.Zero || !await _prefetch.WaitAsync(left).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            taken++;
+            taken += TakeFreePermits(QueueLimits.MaxReceive - permits - taken);
+        }
+
+        return taken;
     }
 
     private void ReleasePermits(int count)

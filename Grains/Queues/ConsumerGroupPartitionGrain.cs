@@ -20,13 +20,28 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     ILogger<ConsumerGroupPartitionGrain> logger) : Grain, IConsumerGroupPartitionGrain
 {
     private const int ReadAhead = 500;
-    private const int MaxBuffered = 5000;
+    // The read-ahead buffer, and apart from it the pushes kept past a gap, each hold messages up to these bounds; past
+    // them pushes are dropped and the messages are read from the log later. Large enough that a backlog of thousands
+    // of small messages stays in memory instead of being read back, small enough in bytes for large bodies.
+    private const int MaxBuffered = 10_000;
+    private const long MaxBufferedBytes = 8L * 1024 * 1024;
+
+    /// <summary>Most messages one read asks for to close a gap before the pushes kept past it.</summary>
+    private const int MaxGapRead = 1000;
 
     /// <summary>How often a waiting receive asks the partition for its end, in case a push was missed.</summary>
     private static readonly TimeSpan EndPollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages from <see cref="DeliveryBook.NextOffset"/> on, contiguous, not yet handed out.</summary>
     private readonly Queue<StoredQueueMessage> _buffer = new();
+
+    /// <summary>
+    /// Pushed messages past a gap after the buffer (contiguous among themselves): a read then only has to close the gap,
+    /// after which they join the buffer and later pushes chain on again. Without them, a group-partition that missed
+    /// some pushes (e.g. appends before it watched the partition) stayed behind the pushes and read everything from the
+    /// log in small chunks for as long as its backlog lasted, far slower than its peers.
+    /// </summary>
+    private readonly Queue<StoredQueueMessage> _ahead = new();
 
     /// <summary>Bodies of unsettled messages, so redelivery needs no read; refilled from the log after reactivation.</summary>
     private readonly Dictionary<long, StoredQueueMessage> _unsettled = [];
@@ -38,7 +53,13 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private string _group = "";
     private int _partition;
     private long _knownEnd;
+
+    /// <summary>When <see cref="_knownEnd"/> was last taken from the partition itself (a read or a watch), not from a push.</summary>
+    private DateTimeOffset _endConfirmedAt;
     private long _lastBuffered;
+    private long _bufferedBytes;
+    private long _lastAhead;
+    private long _aheadBytes;
     private int _ownerMaxInFlight;
     /// <summary>Acks or first deliveries applied in memory and not yet persisted.</summary>
     private bool _unpersisted;
@@ -52,6 +73,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
         // Straight sends from the partition grain, the fast wake-up; the stream below stays as the second path.
         _knownEnd = await _partitionGrain.Watch(_group);
+        _endConfirmedAt = time.GetUtcNow();
 
         // Explicit subscription: stored in the pub-sub store, so it must be resumed by every new activation.
         var stream = this.GetStreamProvider(ProviderNames.Streams).GetStream<QueuePartitionAppended>(QueueStreams.ForPartition(_queue, _partition));
@@ -176,6 +198,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
                 // such a miss to one poll interval instead of the whole wait.
                 nextPoll = now + EndPollInterval;
                 _knownEnd = Math.Max(_knownEnd, await _partitionGrain.Watch(_group));
+                _endConfirmedAt = time.GetUtcNow();
                 continue;
             }
 
@@ -296,7 +319,8 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         return MutateAsync(async () =>
         {
             _book.Seek(offset);
-            _buffer.Clear();
+            ClearBuffer();
+            ClearAhead();
             _unsettled.Clear();
             await PersistAsync();
             LogSeek(_queue, _group, _partition, offset);
@@ -317,10 +341,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         DropStaleBuffer();
         foreach (var message in appended.Messages)
         {
-            if (message.Offset == BufferEnd && _buffer.Count < MaxBuffered)
-            {
-                Buffer(message);
-            }
+            Offer(message);
         }
 
         Wake();
@@ -395,22 +416,36 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         }
 
         DropStaleBuffer();
-        if (_buffer.Count < allowed)
+
+        // The log is read only when it is known to hold more than the buffer, or when its end was last confirmed by the
+        // partition (not by a push) an end poll interval ago or more: a missed push then costs at most that interval, as
+        // for a waiting receive, while a consumer that keeps up with pushes reads nothing (before, every receive that
+        // found fewer buffered messages than it could take read the log, usually for nothing).
+        JoinAhead();
+        if (_buffer.Count < allowed && (_knownEnd > BufferEnd || time.GetUtcNow() - _endConfirmedAt >= EndPollInterval))
         {
-            var read = await _partitionGrain.Read(BufferEnd, Math.Max(allowed - _buffer.Count, ReadAhead));
+            // With pushes kept past a gap, read only the gap (larger reads then close it in fewer round trips).
+            var want = _ahead.TryPeek(out var ahead)
+                ? (int)Math.Min(ahead.Offset - BufferEnd, MaxGapRead)
+                : Math.Max(allowed - _buffer.Count, ReadAhead);
+            var readAt = time.GetUtcNow();
+            var read = await _partitionGrain.Read(BufferEnd, want);
             _knownEnd = Math.Max(_knownEnd, read.EndOffset);
+            _endConfirmedAt = readAt;
             foreach (var message in read.Messages)
             {
-                if (message.Offset == BufferEnd && _buffer.Count < MaxBuffered)
+                if (message.Offset == BufferEnd && HasBufferRoom)
                 {
                     Buffer(message);
                 }
             }
+
+            JoinAhead();
         }
 
         while (allowed > 0 && _buffer.TryPeek(out var next) && next.Offset == _book.NextOffset)
         {
-            _buffer.Dequeue();
+            Unbuffer();
             _unsettled[next.Offset] = next;
             deliveries.Add(ToDelivery(next, _book.Deliver(_partition, next.Offset, consumer, visibility)));
             allowed--;
@@ -420,22 +455,86 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     /// <summary>The offset the next buffered message must have to keep the buffer contiguous.</summary>
     private long BufferEnd => _buffer.Count == 0 ? _book.NextOffset : _lastBuffered + 1;
 
+    private bool HasBufferRoom => _buffer.Count < MaxBuffered && _bufferedBytes < MaxBufferedBytes;
+
+    /// <summary>
+    /// Takes a pushed message: into the buffer if it continues it, past a gap into <see cref="_ahead"/> if it continues
+    /// what is kept there (only while the buffer itself has room, so an unread group holds one bound, not two).
+    /// </summary>
+    private void Offer(StoredQueueMessage message)
+    {
+        JoinAhead();
+        if (message.Offset == BufferEnd)
+        {
+            if (HasBufferRoom)
+            {
+                Buffer(message);
+            }
+
+            return;
+        }
+
+        var continuesAhead = _ahead.Count == 0 ? message.Offset > BufferEnd : message.Offset == _lastAhead + 1;
+        if (continuesAhead && HasBufferRoom && _ahead.Count < MaxBuffered && _aheadBytes < MaxBufferedBytes)
+        {
+            _ahead.Enqueue(message);
+            _aheadBytes += message.Body.Length;
+            _lastAhead = message.Offset;
+        }
+    }
+
+    /// <summary>Moves the pushes kept past a gap into the buffer once the gap is closed; drops those handed out meanwhile.</summary>
+    private void JoinAhead()
+    {
+        while (_ahead.TryPeek(out var head) && head.Offset < BufferEnd)
+        {
+            _aheadBytes -= _ahead.Dequeue().Body.Length;
+        }
+
+        if (!_ahead.TryPeek(out var first) || first.Offset != BufferEnd)
+        {
+            return;
+        }
+
+        while (_ahead.TryDequeue(out var message))
+        {
+            Buffer(message);
+        }
+
+        _aheadBytes = 0;
+    }
+
+    private void ClearAhead()
+    {
+        _ahead.Clear();
+        _aheadBytes = 0;
+    }
+
     private void Buffer(StoredQueueMessage message)
     {
         _buffer.Enqueue(message);
+        _bufferedBytes += message.Body.Length;
         _lastBuffered = message.Offset;
+    }
+
+    private void Unbuffer() => _bufferedBytes -= _buffer.Dequeue().Body.Length;
+
+    private void ClearBuffer()
+    {
+        _buffer.Clear();
+        _bufferedBytes = 0;
     }
 
     private void DropStaleBuffer()
     {
         while (_buffer.TryPeek(out var head) && head.Offset < _book.NextOffset)
         {
-            _buffer.Dequeue();
+            Unbuffer();
         }
 
         if (_buffer.TryPeek(out var first) && first.Offset != _book.NextOffset)
         {
-            _buffer.Clear();
+            ClearBuffer();
         }
     }
 

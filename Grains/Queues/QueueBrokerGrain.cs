@@ -17,6 +17,10 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
 {
     private const int MaxCachedQueues = 10_000;
     private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
+
+    // A heartbeat answer stands in for the group grain on receives for a tenth of the lease: the lease keeps at least
+    // nine tenths of its time, and a silent consumer is still expired by the next heartbeat at most that much later.
+    private readonly ConsumerAssignmentCache _assignments = new(options.Value.ConsumerLease / 10);
     private int _rotation;
     private int _stickyRotation = Random.Shared.Next();
 
@@ -70,8 +74,26 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
                 return [];
             }
 
-            // After waking for a rebalance, only look: that rebalance may be this consumer's own leave.
-            var assignment = rebalanceSeen ? await groupGrain.GetAssignment(consumer) : await groupGrain.Heartbeat(consumer);
+            // After waking for a rebalance, only look: that rebalance may be this consumer's own leave. Otherwise a
+            // heartbeat answer of this consumer from inside the renewal period stands in for the heartbeat.
+            var groupKey = QueueKeys.Group(queue, group);
+            ConsumerAssignment? assignment;
+            var cached = false;
+            if (rebalanceSeen)
+            {
+                _assignments.Forget(groupKey, consumer);
+                assignment = await groupGrain.GetAssignment(consumer);
+            }
+            else if (_assignments.TryGet(groupKey, consumer, time.GetUtcNow(), out var known))
+            {
+                assignment = known;
+                cached = true;
+            }
+            else
+            {
+                assignment = await HeartbeatAsync(queue, group, groupGrain, consumer);
+            }
+
             if (assignment is null)
             {
                 await SendAcksAsync(queue, group, acks, _ => true);
@@ -134,6 +156,17 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
                 return [];
             }
 
+            if (deliveries.Count == 0 && cached)
+            {
+                // Nothing handed out on a remembered assignment: it may be stale (a rebalance whose watch answer is still
+                // on its way). Ask the group again before answering empty or waiting, and only look: the consumer may
+                // have left while this round ran (its client cancelled the receive, then left, and the cancellation
+                // reaches this grain last), and a heartbeat now would register it again as a ghost.
+                _assignments.Forget(groupKey, consumer);
+                rebalanceSeen = true;
+                continue;
+            }
+
             var remaining = deadline - time.GetUtcNow();
             if (deliveries.Count > 0 || remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
             {
@@ -174,14 +207,52 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
     {
         QueueValidation.ValidateGroup(queue, group);
         Naming.ResourceName.Validate(consumer, nameof(consumer));
-        await GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)).Heartbeat(consumer);
+        await HeartbeatAsync(queue, group, GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)), consumer);
     }
 
     public Task Leave(string queue, string group, string consumer)
     {
         QueueValidation.ValidateGroup(queue, group);
         Naming.ResourceName.Validate(consumer, nameof(consumer));
+        _assignments.Forget(QueueKeys.Group(queue, group), consumer);
         return GrainFactory.GetGrain<IConsumerGroupGrain>(QueueKeys.Group(queue, group)).Leave(consumer);
+    }
+
+    /// <summary>Heartbeats the group grain and remembers the answer; starts watching the group's rebalances if nothing does yet.</summary>
+    private async Task<ConsumerAssignment> HeartbeatAsync(string queue, string group, IConsumerGroupGrain groupGrain, string consumer)
+    {
+        var renewedAt = time.GetUtcNow();
+        var assignment = await groupGrain.Heartbeat(consumer);
+        var groupKey = QueueKeys.Group(queue, group);
+        if (_assignments.Remember(groupKey, consumer, assignment, renewedAt) is { } watch)
+        {
+            // Runs on this activation's scheduler (like any continuation of a grain call), so the cache stays single-threaded.
+            _ = WatchRebalancesAsync(queue, group, groupGrain, watch);
+        }
+
+        return assignment;
+    }
+
+    /// <summary>
+    /// Long-polls the group's rebalances while some remembered answer of it is usable, so a remembered assignment is
+    /// dropped as soon as the group moves to a newer generation rather than at the end of its renewal period.
+    /// </summary>
+    private async Task WatchRebalancesAsync(string queue, string group, IConsumerGroupGrain groupGrain, object watch)
+    {
+        var groupKey = QueueKeys.Group(queue, group);
+        try
+        {
+            while (_assignments.KeepWatching(groupKey, watch, time.GetUtcNow(), out var generation))
+            {
+                _assignments.Rebalanced(groupKey, await groupGrain.WaitForRebalance(generation, _assignments.RenewEvery));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Without a watch nothing remembered may be used: receives heartbeat until one starts again.
+            LogRebalanceWatchFailed(ex, queue, group);
+            _assignments.ForgetGroup(groupKey, watch);
+        }
     }
 
     public Task<int> Ack(string queue, string group, IReadOnlyList<string> receipts) =>
@@ -362,6 +433,9 @@ internal sealed partial class QueueBrokerGrain(IOptions<QueueOptions> options, T
         _partitions[queue] = partitions;
         return partitions;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} group {Group}: watching the group's rebalances failed; receives heartbeat until it restarts")]
+    private partial void LogRebalanceWatchFailed(Exception exception, string queue, string group);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} group {Group}: receive from partition {Partition} for consumer {Consumer} failed; answering what the other partitions handed out")]
     private partial void LogPartitionReceiveFailed(Exception exception, string queue, string group, int partition, string consumer);

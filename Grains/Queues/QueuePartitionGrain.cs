@@ -197,7 +197,10 @@ internal sealed partial class QueuePartitionGrain(
                 _ = GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(_queue, group, _partition)).Appended(appended);
             }
 
-            await _stream!.OnNextAsync(appended);
+            // The stream is only the second wake-up path: it carries the end offset, not the messages. The memory stream
+            // serializes and copies every event, which for the messages would double the push's cost for a copy the
+            // watchers already have; a group-partition the direct send missed reads the messages from the log.
+            await _stream!.OnNextAsync(appended with { Messages = [] });
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

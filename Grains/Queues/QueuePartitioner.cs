@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace OrleansSync.Queues;
@@ -13,6 +14,15 @@ internal static class QueuePartitioner
     /// <summary>Length of an id made by <see cref="NewIdIn"/>: a GUID in its 32-hex-digit form.</summary>
     private const int IdLength = 32;
 
+    /// <summary>Random bytes drawn per refill: 256 candidate ids for one system call instead of one call per candidate.</summary>
+    private const int RandomPoolBytes = 4096;
+
+    [ThreadStatic]
+    private static byte[]? t_randomPool;
+
+    [ThreadStatic]
+    private static int t_randomUsed;
+
     public static int PartitionOf(QueueMessage message, int partitions)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -26,7 +36,9 @@ internal static class QueuePartitioner
     /// A new random id (32 hex digits, as <c>Guid.ToString("N")</c>) whose hash routes to <paramref name="partition"/>:
     /// the broker gives the id-less, key-less messages of one publish ids of one partition, so the batch costs one
     /// append (as a sticky partitioner) while every message's partition stays a function of its id. Takes
-    /// <paramref name="partitions"/> draws on average.
+    /// <paramref name="partitions"/> draws on average; the draws come from a per-thread pool of cryptographically random
+    /// bytes refilled 4 KiB at a time (<c>Guid.NewGuid</c> per draw cost one system call each, a visible share of the
+    /// silo's CPU under publish load).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="partition"/> is not in [0, <paramref name="partitions"/>).</exception>
     public static string NewIdIn(int partition, int partitions)
@@ -37,7 +49,7 @@ internal static class QueuePartitioner
         Span<byte> utf8 = stackalloc byte[IdLength];
         while (true)
         {
-            var id = Guid.NewGuid();
+            var id = new Guid(NextRandom16());
             if (!id.TryFormat(utf8, out var written, "N") || written != IdLength)
             {
                 throw new InvalidOperationException("A GUID did not format as 32 hex digits.");
@@ -48,5 +60,19 @@ internal static class QueuePartitioner
                 return Encoding.ASCII.GetString(utf8);
             }
         }
+    }
+
+    private static ReadOnlySpan<byte> NextRandom16()
+    {
+        var pool = t_randomPool ??= new byte[RandomPoolBytes];
+        if (t_randomUsed == 0 || t_randomUsed + 16 > pool.Length)
+        {
+            RandomNumberGenerator.Fill(pool);
+            t_randomUsed = 0;
+        }
+
+        var next = pool.AsSpan(t_randomUsed, 16);
+        t_randomUsed += 16;
+        return next;
     }
 }

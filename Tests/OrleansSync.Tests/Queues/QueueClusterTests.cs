@@ -194,6 +194,130 @@ public sealed class QueueClusterTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_member_receiving_on_its_remembered_assignment_takes_over_a_silent_members_partitions_at_lease_expiry()
+    {
+        var queue = NewName("lease-member");
+        var queues = fixture.Queues;
+        Assert.Empty(await queues.ReceiveAsync(queue, "g", "doomed", 1000));
+        Assert.Empty(await queues.ReceiveAsync(queue, "g", "survivor", 1000));
+        Assert.Equal(2, (await queues.GetInfoAsync(queue)).Groups.Single().Consumers.Count);
+
+        // Keys over every partition, published without pause, so the survivor's receives hand out messages and ride
+        // on the broker's remembered heartbeat answers instead of asking the group each time.
+        using var stop = new CancellationTokenSource();
+        var publisher = new ContinuousPublisher(queues, queue, publisher: 0, keys: 16, batchSize: 10);
+        var publishing = publisher.RunAsync(stop.Token);
+        var held = new List<QueueDelivery>();
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                held.AddRange(await queues.ReceiveAsync(queue, "g", "doomed", 1000, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)));
+                return held.Count > 0;
+            },
+            Deadline,
+            "the doomed consumer takes messages of its partitions");
+
+        // "doomed" goes silent holding them for 10 minutes; the survivor keeps receiving and acking.
+        var started = DateTimeOffset.UtcNow;
+        var taken = new Dictionary<string, QueueDelivery>(StringComparer.Ordinal);
+        try
+        {
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    var batch = await queues.ReceiveAsync(queue, "g", "survivor", 1000, TimeSpan.FromSeconds(1));
+                    foreach (var message in batch)
+                    {
+                        taken[message.Id] = message;
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        await queues.AckAsync(queue, "g", batch.Select(m => m.Receipt));
+                    }
+
+                    return held.All(m => taken.ContainsKey(m.Id));
+                },
+                Deadline,
+                "the survivor gets the messages the silent consumer held");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await publishing;
+        }
+
+        Assert.All(held, m => Assert.Equal(2, taken[m.Id].DeliveryCount));
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromMinutes(1), "released at lease expiry, long before the 10-minute visibility");
+        Assert.Equal(["survivor"], (await queues.GetInfoAsync(queue)).Groups.Single().Consumers);
+    }
+
+    [Fact]
+    public async Task A_subscription_holds_no_more_than_its_prefetch_while_its_handlers_are_busy_and_keeps_key_order()
+    {
+        var queue = NewName("sub-prefetch");
+        var queues = fixture.Queues;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = 0;
+        var mostRunning = 0;
+        var handled = new System.Collections.Concurrent.ConcurrentQueue<QueueDelivery>();
+        var subscription = await queues.SubscribeAsync(
+            queue,
+            "g",
+            async (delivery, _) =>
+            {
+                var now = Interlocked.Increment(ref running);
+                InterlockedMax(ref mostRunning, now);
+                await gate.Task;
+                handled.Enqueue(delivery);
+                Interlocked.Decrement(ref running);
+            },
+            new Client.Queues.QueueSubscriptionOptions { Prefetch = 10, Concurrency = 3 });
+        try
+        {
+            await Eventually.UntilAsync(
+                async () => (await queues.GetInfoAsync(queue)).Groups.SingleOrDefault()?.Consumers.Count == 1,
+                Deadline,
+                "the subscription joined");
+            var ids = await queues.PublishAsync(queue, Enumerable.Range(0, 60).Select(i => new QueueMessage($"s-{i}", $"k{i % 6}", [(byte)i])).ToList());
+
+            // Handlers are blocked: the subscription may hold its prefetch (10) and not one message more.
+            var info = await Eventually.UntilAsync(() => queues.GetInfoAsync(queue), i => i.InFlight >= 10, Deadline, "the subscription fills its prefetch");
+            Assert.Equal(10, info.InFlight);
+            Assert.InRange(Volatile.Read(ref mostRunning), 1, 3);
+            Assert.Equal(10, (await queues.GetInfoAsync(queue)).InFlight);
+
+            gate.SetResult();
+            await Eventually.UntilAsync(() => Task.FromResult(handled.Count >= ids.Count), Deadline, "every message is handled");
+            Assert.Equal(ids.Order(), handled.Select(m => m.Id).Order());
+            foreach (var key in handled.GroupBy(m => m.Key))
+            {
+                var order = key.Select(m => int.Parse(m.Id[2..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(order.Order(), order);
+            }
+
+            await Eventually.UntilAsync(() => queues.GetInfoAsync(queue), i => i.Groups.Single().Pending == 0, Deadline, "every message is acked");
+        }
+        finally
+        {
+            // Blocked handlers would hold the disposal up for ever if an assertion above failed.
+            gate.TrySetResult();
+            await subscription.DisposeAsync();
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var current = Volatile.Read(ref target); value > current; current = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+            {
+                return;
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_consumer_holds_no_more_than_its_prefetch_bound_until_it_acks()
     {
         var queue = NewName("prefetch");
