@@ -284,6 +284,9 @@ public sealed class QueueClusterTests(QueueClusterFixture fixture)
             // Handlers are blocked: the subscription may hold its prefetch (10) and not one message more.
             var info = await Eventually.UntilAsync(() => queues.GetInfoAsync(queue), i => i.InFlight >= 10, Deadline, "the subscription fills its prefetch");
             Assert.Equal(10, info.InFlight);
+
+            // Held by the broker's count is not yet running: the deliveries may still be on their way to the handlers.
+            await Eventually.UntilAsync(() => Task.FromResult(Volatile.Read(ref running) >= 1), Deadline, "a handler starts");
             Assert.InRange(Volatile.Read(ref mostRunning), 1, 3);
             Assert.Equal(10, (await queues.GetInfoAsync(queue)).InFlight);
 
