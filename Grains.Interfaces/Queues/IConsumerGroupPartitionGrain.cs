@@ -60,6 +60,14 @@ public interface IConsumerGroupPartitionGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<GroupPartitionStatus> GetStatus();
 
+    /// <summary>
+    /// The group's hand-out position here and whether it is being consumed (see the silo option <c>Queues:MaxConsumerLag</c>);
+    /// answered between other calls, from memory.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("GetProgress")]
+    Task<GroupPartitionProgress> GetProgress();
+
     /// <summary>Hands up to <paramref name="max"/> dead letters back for redelivery; answers how many.</summary>
     [Alias("ReplayDeadLetters")]
     Task<int> ReplayDeadLetters(int max);

@@ -32,6 +32,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     /// <summary>How often a waiting receive asks the partition for its end, in case a push was missed.</summary>
     private static readonly TimeSpan EndPollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>A group-partition asked for messages within this long counts as consumed (see <see cref="GetProgress"/>).</summary>
+    private static readonly TimeSpan ConsumingWindow = TimeSpan.FromSeconds(1);
+
     /// <summary>Messages from <see cref="DeliveryBook.NextOffset"/> on, contiguous, not yet handed out.</summary>
     private readonly Queue<StoredQueueMessage> _buffer = new();
 
@@ -61,6 +64,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private long _lastAhead;
     private long _aheadBytes;
     private int _ownerMaxInFlight;
+
+    /// <summary>When a consumer last asked for messages here (<see cref="GetProgress"/> tells the publish hold).</summary>
+    private DateTimeOffset _receivedAt = DateTimeOffset.MinValue;
     /// <summary>Acks or first deliveries applied in memory and not yet persisted.</summary>
     private bool _unpersisted;
     private IGrainTimer? _flush;
@@ -125,6 +131,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(visibility, TimeSpan.Zero);
 
         _ownerMaxInFlight = maxInFlight;
+        _receivedAt = time.GetUtcNow();
         var before = _book.Generation;
         if (!_book.Claim(consumer, generation))
         {
@@ -291,6 +298,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     public Task<GroupPartitionStatus> GetStatus() =>
         Task.FromResult(new GroupPartitionStatus(_book.CommittedOffset, _book.SettledAboveCommitted, _book.InFlightCount));
+
+    public Task<GroupPartitionProgress> GetProgress() =>
+        Task.FromResult(new GroupPartitionProgress(_book.NextOffset, time.GetUtcNow() - _receivedAt < ConsumingWindow));
 
     public Task<int> ReplayDeadLetters(int max)
     {

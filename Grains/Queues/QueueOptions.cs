@@ -15,6 +15,8 @@ public sealed class QueueOptions
     private TimeSpan _consumerLease = TimeSpan.FromSeconds(30);
     private int _maxUnsettledPerPartition = 10_000;
     private TimeSpan _deliveryFlushDelay = TimeSpan.FromMilliseconds(100);
+    private int _maxConsumerLag;
+    private TimeSpan _maxPublishHold = TimeSpan.FromSeconds(5);
 
     /// <summary>Partitions of a new queue; fixed when the queue is first used. Default 4; 1–256.</summary>
     public int DefaultPartitions
@@ -78,5 +80,29 @@ public sealed class QueueOptions
     {
         get => _deliveryFlushDelay;
         set => _deliveryFlushDelay = OptionBounds.InRange(value, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+    }
+
+    /// <summary>
+    /// Publish flow control. When above zero, a publish answer (given once its messages are durable, as always) is held
+    /// while a consumer group that is being consumed (a consumer asked for messages within the last second) has more
+    /// than this many messages of the partition not yet handed out; producers that wait for their answers then go at
+    /// the speed of the consumers instead of growing a backlog, which bounds publish-to-consume latency. Groups nobody
+    /// consumes from never hold publishes. Default 0 (off: the queue absorbs any backlog); 0 or 10–10,000,000.
+    /// </summary>
+    public int MaxConsumerLag
+    {
+        get => _maxConsumerLag;
+        set => _maxConsumerLag = value == 0 ? 0 : OptionBounds.InRange(value, 10, 10_000_000);
+    }
+
+    /// <summary>
+    /// Longest a publish answer is held by <see cref="MaxConsumerLag"/>; past it the publish is answered anyway (it is
+    /// durable already, so a hold never fails a publish). Default 5 s; 0–20 s (below the 30 s Orleans response timeout
+    /// clients use by default).
+    /// </summary>
+    public TimeSpan MaxPublishHold
+    {
+        get => _maxPublishHold;
+        set => _maxPublishHold = OptionBounds.InRange(value, TimeSpan.Zero, TimeSpan.FromSeconds(20));
     }
 }

@@ -31,6 +31,7 @@ internal sealed partial class QueuePartitionGrain(
     private int _partition;
     private IQueuePartitionWriter? _writer;
     private IAsyncStream<QueuePartitionAppended>? _stream;
+    private PublishHold? _hold;
 
     /// <summary>Groups whose group-partition grain gets appends sent straight (<see cref="Watch"/>), besides the stream.</summary>
     private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
@@ -40,6 +41,7 @@ internal sealed partial class QueuePartitionGrain(
         (_queue, _partition) = QueueKeys.ParsePartition(this.GetPrimaryKeyString());
         _writer = await log.OpenWriterAsync(_queue, _partition, time.GetUtcNow(), options.Value.DedupeWindow, cancellationToken);
         _stream = this.GetStreamProvider(ProviderNames.Streams).GetStream<QueuePartitionAppended>(QueueStreams.ForPartition(_queue, _partition));
+        _hold = new PublishHold(ConsumersWithinLagAsync, time);
         if (log.IsVolatile)
         {
             // The memory log keeps this partition on this silo only: stay here rather than lose it to idle collection.
@@ -69,7 +71,17 @@ internal sealed partial class QueuePartitionGrain(
             await _writing;
         }
 
-        return await pending.Completion.Task;
+        var stored = await pending.Completion.Task;
+        if (options.Value.MaxConsumerLag > 0 && _watchers.Count > 0)
+        {
+            var held = await _hold!.WaitAsync(options.Value.MaxPublishHold);
+            if (held > TimeSpan.Zero)
+            {
+                QueueMetrics.PublishHeld(held);
+            }
+        }
+
+        return stored;
     }
 
     public async Task<QueuePartitionRead> Read(long fromOffset, int max)
@@ -161,6 +173,26 @@ internal sealed partial class QueuePartitionGrain(
         }
     }
 
+    /// <summary>Whether every consumed group has at most <see cref="QueueOptions.MaxConsumerLag"/> messages here not yet handed out.</summary>
+    private async Task<bool> ConsumersWithinLagAsync()
+    {
+        var end = _writer!.End;
+        var groups = _watchers.ToList();
+        try
+        {
+            var progress = await Task.WhenAll(groups.Select(group =>
+                GrainFactory.GetGrain<IConsumerGroupPartitionGrain>(QueueKeys.GroupPartition(_queue, group, _partition)).GetProgress()));
+            return progress.All(p => !p.Consuming || end - p.NextOffset <= options.Value.MaxConsumerLag);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The hold is flow control, not a guarantee: a group that cannot answer (its silo just died) must not stop
+            // the producers, and its consumers are moved to other silos meanwhile.
+            LogLagLookFailed(ex, _queue, _partition);
+            return true;
+        }
+    }
+
     private List<QueuePendingAppend> TakeBatch()
     {
         var batch = new List<QueuePendingAppend>();
@@ -210,6 +242,9 @@ internal sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Append to queue {Queue} partition {Partition} at offset {Offset} failed; deactivating to re-read the end offset")]
     private partial void LogAppendFailed(Exception exception, string queue, int partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: could not ask its consumer groups how far behind they are; publishes are not held meanwhile")]
+    private partial void LogLagLookFailed(Exception exception, string queue, int partition);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push of queue {Queue} partition {Partition} up to offset {EndOffset} failed; consumers catch up from the log")]
     private partial void LogPushFailed(Exception exception, string queue, int partition, long endOffset);
