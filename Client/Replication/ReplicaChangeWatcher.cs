@@ -10,7 +10,8 @@ namespace OrleansSync.Client.Replication;
 /// from then on is missed), read what is missing, then follow the stream. A primary-backup group's versions are one
 /// gap-free sequence, so a gap in the stream is filled by reading again. A multi-primary group's versions are per-key
 /// clock stamps with no single order: a change is delivered when it is newer than what was delivered for its key, and
-/// the watcher reads again whenever the stream goes quiet.
+/// the watcher reads again whenever the stream goes quiet. Reading also keeps a primary-backup group publishing (see
+/// <see cref="ReplicaFeedStream.KeepPublishedEvery"/>), so the watcher reads at least that often even on a busy stream.
 /// </summary>
 internal sealed class ReplicaChangeWatcher(IClusterClient client, string group, long fromVersion)
 {
@@ -22,6 +23,7 @@ internal sealed class ReplicaChangeWatcher(IClusterClient client, string group, 
     private readonly Channel<ReplicaChangeBatch> _live = Channel.CreateUnbounded<ReplicaChangeBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly MultiPrimaryFeedCursor _perKey = new(fromVersion);
     private long _last = fromVersion;
+    private readonly System.Diagnostics.Stopwatch _sinceRead = new();
     private bool _sequenced = true;
 
     public async IAsyncEnumerable<ReplicaChange> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -43,6 +45,15 @@ internal sealed class ReplicaChangeWatcher(IClusterClient client, string group, 
 
             while (true)
             {
+                if (_sinceRead.Elapsed >= ReplicaFeedStream.KeepPublishedEvery)
+                {
+                    // A busy stream never goes quiet: read anyway now and then, which keeps the primary publishing.
+                    await foreach (var change in ReadMissingAsync(grain, cancellationToken).ConfigureAwait(false))
+                    {
+                        yield return change;
+                    }
+                }
+
                 ReplicaChangeBatch? batch = null;
                 using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
@@ -112,6 +123,7 @@ internal sealed class ReplicaChangeWatcher(IClusterClient client, string group, 
 
     private async IAsyncEnumerable<ReplicaChange> ReadMissingAsync(IReplicaGroupGrain grain, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        _sinceRead.Restart();
         var after = _sequenced ? _last : _perKey.ReadFrom;
         while (true)
         {

@@ -21,6 +21,13 @@ internal sealed partial class PrimaryRole
     private const int MaxRecent = 50_000;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a read of the changes keeps the feed published. A watcher reads at least every
+    /// <see cref="ReplicaFeedStream.KeepPublishedEvery"/>; with no watcher left the primary stops sending every committed
+    /// batch to the stream (a memory stream drops events nobody is subscribed to anyway, after paying for the send).
+    /// </summary>
+    private static readonly TimeSpan FeedLease = 3 * ReplicaFeedStream.KeepPublishedEvery;
+
     private readonly ReplicaCopyGrain _host;
     private readonly IReplicaStore _store;
     private readonly IAsyncStream<ReplicaChangeBatch> _feed;
@@ -38,6 +45,7 @@ internal sealed partial class PrimaryRole
     private long _assigned;
     private long _durable;
     private long _published;
+    private long _feedWatchedUntil = long.MinValue;
 
     public PrimaryRole(
         ReplicaCopyGrain host, IReplicaStore store, IAsyncStream<ReplicaChangeBatch> feed, ILogger logger,
@@ -220,6 +228,9 @@ internal sealed partial class PrimaryRole
     /// <summary>Committed changes after <paramref name="afterVersion"/> from the local store (compacted: latest per key).</summary>
     public async Task<ReplicaChangePage> ReadChangesAsync(long afterVersion, int max)
     {
+        // Whoever reads the changes is (or is about to start) following the feed: publish it from now on.
+        _feedWatchedUntil = Environment.TickCount64 + (long)FeedLease.TotalMilliseconds;
+
         // Backups may hold committed writes this copy has not stored yet: the page ends at what both allow.
         var committed = Committed;
         var changes = await _store.ReadRangeAsync(_host.Group, _host.Index, afterVersion, Math.Min(committed, _durable), max, CancellationToken.None);
@@ -608,6 +619,15 @@ internal sealed partial class PrimaryRole
                     return;
                 }
 
+                continue;
+            }
+
+            if (Environment.TickCount64 >= _feedWatchedUntil)
+            {
+                // Nobody follows the feed. A watcher that starts later reads first (which turns publishing back on),
+                // and finds anything it then misses by version.
+                _published = Committed;
+                TrimRecent();
                 continue;
             }
 

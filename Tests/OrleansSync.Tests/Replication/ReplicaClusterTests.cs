@@ -1,4 +1,5 @@
 using System.Text;
+using Orleans.Streams;
 using OrleansSync.Client.Replication;
 using OrleansSync.Replication;
 using OrleansSync.Tests.Infrastructure;
@@ -205,6 +206,38 @@ public sealed class ReplicaClusterTests(ClusterFixture fixture)
         Assert.True(seen[^1].Deleted);
         Assert.Equal("early-49", seen[^1].Key);
         Assert.Equal(200, seen.Count(c => c.Key.StartsWith("live-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_primary_backup_group_publishes_changes_on_its_stream_only_while_someone_reads_the_feed()
+    {
+        var group = NewGroup("feed-lease");
+        await Replicas.ConfigureAsync(group);
+        var events = System.Threading.Channels.Channel.CreateUnbounded<ReplicaChangeBatch>();
+        var stream = fixture.Client.GetStreamProvider(ProviderNames.Streams)
+            .GetStream<ReplicaChangeBatch>(Orleans.Runtime.StreamId.Create(ReplicaFeedStream.Namespace, ReplicaFeedStream.Key(group)));
+        var subscription = await stream.SubscribeAsync((batch, _) => events.Writer.WriteAsync(batch).AsTask());
+        try
+        {
+            // Nobody has read the changes: the write is not sent to the stream.
+            var unread = await Replicas.SetAsync(group, "a", Bytes("1"), WriteConsistency.All);
+            using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => events.Reader.ReadAsync(quiet.Token).AsTask());
+            }
+
+            // A read of the changes (what every watcher does first) turns publishing on.
+            var page = await fixture.Client.GetGrain<IReplicaGroupGrain>(group).ReadChanges(0, 10);
+            Assert.Equal([unread.Version], page.Changes.Select(c => c.Version));
+            var read = await Replicas.SetAsync(group, "b", Bytes("2"), WriteConsistency.All);
+            using var deadline = new CancellationTokenSource(Deadline);
+            var batch = await events.Reader.ReadAsync(deadline.Token);
+            Assert.Equal([read.Version], batch.Changes.Select(c => c.Version));
+        }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
+        }
     }
 
     [Fact]
