@@ -6,9 +6,10 @@ namespace OrleansSync.Tests.Queues;
 
 /// <summary>
 /// The shared 3-silo cluster with short queue leases (<see cref="QueueTestSiloConfigurator"/>), for the queue cluster
-/// tests, and the client-side <see cref="IQueueService"/> on its client.
+/// tests, and the client-side <see cref="IQueueService"/> on its client. Fixtures with other queue settings derive
+/// and override <see cref="AddQueueSettings"/>.
 /// </summary>
-public sealed class QueueClusterFixture : ClusterFixture
+public class QueueClusterFixture : ClusterFixture
 {
     public IQueueService Queues => new QueueService(Cluster.Client);
 
@@ -16,6 +17,9 @@ public sealed class QueueClusterFixture : ClusterFixture
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Options.ConfigureFileLogging = false;
-        builder.AddSiloBuilderConfigurator<QueueTestSiloConfigurator>();
+        AddQueueSettings(builder);
     }
+
+    /// <summary>Adds the silo configurator: the embedded profile and the queue settings of the tests.</summary>
+    protected virtual void AddQueueSettings(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<QueueTestSiloConfigurator>();
 }
