@@ -36,7 +36,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     private static readonly TimeSpan ConsumingWindow = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages from <see cref="DeliveryBook.NextOffset"/> on, contiguous, not yet handed out.</summary>
-    private readonly Queue<StoredQueueMessage> _buffer = new();
+    private readonly MessageRun _buffer = new();
 
     /// <summary>
     /// Pushed messages past a gap after the buffer (contiguous among themselves): a read then only has to close the gap,
@@ -44,7 +44,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     /// some pushes (e.g. appends before it watched the partition) stayed behind the pushes and read everything from the
     /// log in small chunks for as long as its backlog lasted, far slower than its peers.
     /// </summary>
-    private readonly Queue<StoredQueueMessage> _ahead = new();
+    private readonly MessageRun _ahead = new();
 
     /// <summary>Bodies of unsettled messages, so redelivery needs no read; refilled from the log after reactivation.</summary>
     private readonly Dictionary<long, StoredQueueMessage> _unsettled = [];
@@ -59,10 +59,6 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
     /// <summary>When <see cref="_knownEnd"/> was last taken from the partition itself (a read or a watch), not from a push.</summary>
     private DateTimeOffset _endConfirmedAt;
-    private long _lastBuffered;
-    private long _bufferedBytes;
-    private long _lastAhead;
-    private long _aheadBytes;
     private int _ownerMaxInFlight;
 
     /// <summary>When a consumer last asked for messages here (<see cref="GetProgress"/> tells the publish hold).</summary>
@@ -329,8 +325,8 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         return MutateAsync(async () =>
         {
             _book.Seek(offset);
-            ClearBuffer();
-            ClearAhead();
+            _buffer.Clear();
+            _ahead.Clear();
             _unsettled.Clear();
             await PersistAsync();
             LogSeek(_queue, _group, _partition, offset);
@@ -446,7 +442,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             {
                 if (message.Offset == BufferEnd && HasBufferRoom)
                 {
-                    Buffer(message);
+                    _buffer.Add(message);
                 }
             }
 
@@ -455,7 +451,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
 
         while (allowed > 0 && _buffer.TryPeek(out var next) && next.Offset == _book.NextOffset)
         {
-            Unbuffer();
+            _buffer.TryTake(out _);
             _unsettled[next.Offset] = next;
             deliveries.Add(ToDelivery(next, _book.Deliver(_partition, next.Offset, consumer, visibility)));
             allowed--;
@@ -463,9 +459,9 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     }
 
     /// <summary>The offset the next buffered message must have to keep the buffer contiguous.</summary>
-    private long BufferEnd => _buffer.Count == 0 ? _book.NextOffset : _lastBuffered + 1;
+    private long BufferEnd => _buffer.Count == 0 ? _book.NextOffset : _buffer.LastOffset + 1;
 
-    private bool HasBufferRoom => _buffer.Count < MaxBuffered && _bufferedBytes < MaxBufferedBytes;
+    private bool HasBufferRoom => _buffer.HasRoom(MaxBuffered, MaxBufferedBytes);
 
     /// <summary>
     /// Takes a pushed message: into the buffer if it continues it, past a gap into <see cref="_ahead"/> if it continues
@@ -478,18 +474,16 @@ internal sealed partial class ConsumerGroupPartitionGrain(
         {
             if (HasBufferRoom)
             {
-                Buffer(message);
+                _buffer.Add(message);
             }
 
             return;
         }
 
-        var continuesAhead = _ahead.Count == 0 ? message.Offset > BufferEnd : message.Offset == _lastAhead + 1;
-        if (continuesAhead && HasBufferRoom && _ahead.Count < MaxBuffered && _aheadBytes < MaxBufferedBytes)
+        var continuesAhead = _ahead.Count == 0 ? message.Offset > BufferEnd : message.Offset == _ahead.LastOffset + 1;
+        if (continuesAhead && HasBufferRoom && _ahead.HasRoom(MaxBuffered, MaxBufferedBytes))
         {
-            _ahead.Enqueue(message);
-            _aheadBytes += message.Body.Length;
-            _lastAhead = message.Offset;
+            _ahead.Add(message);
         }
     }
 
@@ -498,7 +492,7 @@ internal sealed partial class ConsumerGroupPartitionGrain(
     {
         while (_ahead.TryPeek(out var head) && head.Offset < BufferEnd)
         {
-            _aheadBytes -= _ahead.Dequeue().Body.Length;
+            _ahead.TryTake(out _);
         }
 
         if (!_ahead.TryPeek(out var first) || first.Offset != BufferEnd)
@@ -506,45 +500,22 @@ internal sealed partial class ConsumerGroupPartitionGrain(
             return;
         }
 
-        while (_ahead.TryDequeue(out var message))
+        while (_ahead.TryTake(out var message))
         {
-            Buffer(message);
+            _buffer.Add(message);
         }
-
-        _aheadBytes = 0;
-    }
-
-    private void ClearAhead()
-    {
-        _ahead.Clear();
-        _aheadBytes = 0;
-    }
-
-    private void Buffer(StoredQueueMessage message)
-    {
-        _buffer.Enqueue(message);
-        _bufferedBytes += message.Body.Length;
-        _lastBuffered = message.Offset;
-    }
-
-    private void Unbuffer() => _bufferedBytes -= _buffer.Dequeue().Body.Length;
-
-    private void ClearBuffer()
-    {
-        _buffer.Clear();
-        _bufferedBytes = 0;
     }
 
     private void DropStaleBuffer()
     {
         while (_buffer.TryPeek(out var head) && head.Offset < _book.NextOffset)
         {
-            Unbuffer();
+            _buffer.TryTake(out _);
         }
 
         if (_buffer.TryPeek(out var first) && first.Offset != _book.NextOffset)
         {
-            ClearBuffer();
+            _buffer.Clear();
         }
     }
 
