@@ -7,6 +7,8 @@ namespace OrleansSync.Replication;
 /// The PostgreSQL profile's copy store (tables of migration <c>0006_replication.sql</c>). A batch of writes is one
 /// statement upserting one row per key, keeping the higher version, so a replayed or reordered batch never moves a key
 /// back. Every copy has its own rows, so a copy is as durable as the database wherever its grain is activated.
+/// Rows are indexed by block of versions (<c>version_block</c>, migration 0011), not by version, so rewriting a key
+/// updates its row in place; reads in version order go through the blocks.
 /// </summary>
 /// <remarks>
 /// Every batch runs the same few statements, so they are prepared once per pooled connection (Npgsql auto-prepare,
@@ -31,7 +33,7 @@ internal sealed class PostgresReplicaStore(string connectionString) : IReplicaSt
             group,
             copy));
         batch.BatchCommands.Add(Command(
-            "SELECT version, epoch FROM orleanssync_replica_entries WHERE replica_group = @group AND copy_index = @copy ORDER BY version DESC LIMIT 1",
+            "SELECT version, epoch FROM orleanssync_replica_entries WHERE replica_group = @group AND copy_index = @copy ORDER BY version_block DESC, version DESC LIMIT 1",
             group,
             copy));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -136,8 +138,10 @@ internal sealed class PostgresReplicaStore(string connectionString) : IReplicaSt
     {
         await using var command = _dataSource.CreateCommand("""
             SELECT entry_key, value, version, epoch, deleted FROM orleanssync_replica_entries
-            WHERE replica_group = @group AND copy_index = @copy AND version > @after AND version <= @through
-            ORDER BY version
+            WHERE replica_group = @group AND copy_index = @copy
+              AND version_block >= @after >> 16 AND version_block <= @through >> 16
+              AND version > @after AND version <= @through
+            ORDER BY version_block, version
             LIMIT @max
             """);
         command.Parameters.AddWithValue("group", group);
