@@ -11,6 +11,10 @@ namespace OrleansSync.Client.Replication;
 /// group handles and answers each write as it would a single <c>Set</c> or <c>Delete</c>, so outcomes and failures are
 /// exactly those of single writes; only the messages are fewer (one per batch instead of one per write each way). A call
 /// that stalls (its silo died under it) gives its slot to the writes behind it, so they reach the group's failover.
+/// Calls enter the cluster at the group's silo when this client has found a way in there
+/// (<see cref="ReplicaWriteEntries"/>): otherwise the gateway the client picked for the group is another silo two times
+/// in three with three silos, one more hop each way. Until the way is known, or after a call through it failed, calls
+/// go to the group grain directly.
 /// </summary>
 internal sealed class ReplicaWriteBatcher(IClusterClient client)
 {
@@ -34,7 +38,14 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
     /// <summary>Above this many remembered groups idle lanes are dropped (a lane is cheap to create again).</summary>
     private const int MaxLanes = 10_000;
 
+    /// <summary>How long a lane trusts the silo it found for its group before asking again (the group grain can move).</summary>
+    private static readonly TimeSpan RouteFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>After a failed attempt to find the group's silo, the next one waits this long.</summary>
+    private static readonly TimeSpan RouteRetryAfter = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly ReplicaWriteEntries _entries = new(client);
 
     /// <summary>Sends the write with the next call to <paramref name="group"/>; completes with its result or failure.</summary>
     public Task<ReplicaWriteResult> WriteAsync(string group, ReplicaWriteRequest request, CancellationToken cancellationToken)
@@ -47,15 +58,18 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
             }
         }
 
-        var done = _lanes.GetOrAdd(group, name => new Lane(client.GetGrain<IReplicaGroupGrain>(name))).Enqueue(request);
+        var done = _lanes.GetOrAdd(group, name => new Lane(name, client.GetGrain<IReplicaGroupGrain>(name), _entries)).Enqueue(request);
         return cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done;
     }
 
-    private sealed class Lane(IReplicaGroupGrain group)
+    private sealed class Lane(string name, IReplicaGroupGrain group, ReplicaWriteEntries entries)
     {
         private readonly Lock _lock = new();
         private readonly Queue<Item> _queue = new();
         private int _inFlight;
+        private Route? _route;
+        private long _routeDueAt;
+        private bool _routing;
 
         public bool IsIdle
         {
@@ -109,7 +123,9 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
         {
             while (true)
             {
-                var call = group.WriteBatch(batch.ConvertAll(i => i.Request));
+                var route = RouteForNextCall();
+                var requests = batch.ConvertAll(i => i.Request);
+                var call = route is null ? group.WriteBatch(requests) : route.Entry.WriteBatch(name, requests);
                 await ((Task)call).WaitAsync(StalledAfter).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 var holdsSlot = call.IsCompleted;
                 if (!holdsSlot)
@@ -117,7 +133,11 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                     HandOverSlot();
                 }
 
-                await AnswerAsync(batch, call).ConfigureAwait(false);
+                if (!await AnswerAsync(batch, call).ConfigureAwait(false) && route is not null)
+                {
+                    DropRoute(route);
+                }
+
                 if (!holdsSlot)
                 {
                     return;
@@ -158,7 +178,65 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
             }
         }
 
-        private static async Task AnswerAsync(List<Item> batch, Task<IReadOnlyList<ReplicaWriteOutcome>> call)
+        /// <summary>The current way in (null: straight to the group grain); starts looking for one when it is due.</summary>
+        private Route? RouteForNextCall()
+        {
+            lock (_lock)
+            {
+                if (!_routing && Environment.TickCount64 >= _routeDueAt)
+                {
+                    _routing = true;
+                    _ = FindRouteAsync();
+                }
+
+                return _route;
+            }
+        }
+
+        private async Task FindRouteAsync()
+        {
+            Route? found = null;
+            var retryAfter = RouteFor;
+            try
+            {
+                var silo = await group.GetHostSilo().ConfigureAwait(false);
+                var entry = await entries.FindAsync(silo, CancellationToken.None).ConfigureAwait(false);
+                found = entry is null ? null : new Route(silo, entry);
+            }
+#pragma warning disable CA1031 // finding a way in is an optimization: without one, calls go to the group grain
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                retryAfter = RouteRetryAfter;
+            }
+
+            lock (_lock)
+            {
+                _route = found;
+                _routeDueAt = Environment.TickCount64 + (long)retryAfter.TotalMilliseconds;
+                _routing = false;
+            }
+        }
+
+        /// <summary>A call through <paramref name="failed"/> failed as a whole: back to the group grain until a way is found again.</summary>
+        private void DropRoute(Route failed)
+        {
+            entries.Forget(failed.Silo);
+            lock (_lock)
+            {
+                if (ReferenceEquals(_route, failed))
+                {
+                    _route = null;
+                    _routeDueAt = Math.Min(_routeDueAt, Environment.TickCount64 + (long)RouteRetryAfter.TotalMilliseconds);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Answers each write of the batch. False when the call failed on its way (not with an answer of the group),
+        /// which may mean the way in is gone.
+        /// </summary>
+        private static async Task<bool> AnswerAsync(List<Item> batch, Task<IReadOnlyList<ReplicaWriteOutcome>> call)
         {
             try
             {
@@ -174,6 +252,8 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                         batch[i].Done.TrySetException(outcomes[i].Error ?? new ReplicaUnavailableException("The group answered neither a result nor an error for the write."));
                     }
                 }
+
+                return true;
             }
 #pragma warning disable CA1031 // the call's failure is each of its writes' failure, as it would be for a single write
             catch (Exception ex)
@@ -183,8 +263,13 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                 {
                     item.Done.TrySetException(ex);
                 }
+
+                return ex is ArgumentException or ReplicaGroupNotFoundException or ReplicaUnavailableException or ReplicaVersionConflictException;
             }
         }
+
+        /// <summary>A way into the cluster at the silo of the lane's group.</summary>
+        private sealed record Route(SiloAddress Silo, IReplicaWriteEntryGrain Entry);
     }
 
     private sealed class Item(ReplicaWriteRequest request)

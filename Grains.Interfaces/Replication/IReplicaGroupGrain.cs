@@ -51,6 +51,13 @@ public interface IReplicaGroupGrain : IGrainWithStringKey
     [Alias("WriteBatch")]
     Task<IReadOnlyList<ReplicaWriteOutcome>> WriteBatch(IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The silo this group's grain runs on (with copy 0, the first primary), so a client can enter the cluster there
+    /// (<see cref="IReplicaWriteEntryGrain"/>). Answers whether or not the group is configured.
+    /// </summary>
+    [Alias("GetHostSilo")]
+    Task<SiloAddress> GetHostSilo();
+
     /// <summary>Reads <paramref name="key"/> with the given consistency.</summary>
     /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
     /// <exception cref="ReplicaUnavailableException">No copy (any) or no majority answered.</exception>

@@ -17,6 +17,7 @@ namespace OrleansSync.Replication;
 internal sealed partial class ReplicaGroupGrain(
     [PersistentState("replica-group", ProviderNames.GrainStorage)] IPersistentState<ReplicaGroupState> state,
     IReplicaStore store,
+    ILocalSiloDetails siloDetails,
     ILogger<ReplicaGroupGrain> logger) : Grain, IReplicaGroupGrain
 {
     /// <summary>How long the group waits for one copy during failover, status and non-primary reads.</summary>
@@ -212,6 +213,8 @@ internal sealed partial class ReplicaGroupGrain(
             };
         }
     }
+
+    public Task<SiloAddress> GetHostSilo() => Task.FromResult(siloDetails.SiloAddress);
 
     private static bool IsValid(ReplicaWriteRequest? request)
     {

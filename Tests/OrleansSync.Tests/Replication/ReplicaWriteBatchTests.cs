@@ -89,6 +89,46 @@ public sealed class ReplicaWriteBatchTests(ClusterFixture fixture)
             () => fixture.Client.GetGrain<IReplicaGroupGrain>(NewGroup("unknown")).WriteBatch([new ReplicaWriteRequest("k", Bytes("v"), WriteConsistency.Majority, null)]));
     }
 
+    [Fact]
+    public async Task The_client_finds_a_way_in_at_every_silo_and_the_group_names_its_own()
+    {
+        var entries = new ReplicaWriteEntries(fixture.Client);
+        var silos = fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToList();
+        var group = NewGroup("routed");
+        await Replicas.ConfigureAsync(group, replicas: 3);
+        var host = await fixture.Client.GetGrain<IReplicaGroupGrain>(group).GetHostSilo();
+
+        Assert.Contains(host, silos);
+        foreach (var silo in silos)
+        {
+            var entry = await entries.FindAsync(silo, CancellationToken.None);
+            Assert.NotNull(entry);
+            Assert.Equal(silo, await entry.GetSilo());
+        }
+    }
+
+    [Fact]
+    public async Task A_write_entering_at_any_silo_reaches_the_group_and_bad_input_is_refused()
+    {
+        var group = NewGroup("entered");
+        await Replicas.ConfigureAsync(group, replicas: 3);
+        var entries = new ReplicaWriteEntries(fixture.Client);
+        var versions = new List<long>();
+        foreach (var silo in fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress))
+        {
+            var entry = await entries.FindAsync(silo, CancellationToken.None);
+            Assert.NotNull(entry);
+            var outcomes = await entry.WriteBatch(group, [new ReplicaWriteRequest("k", Bytes(silo.ToString()), WriteConsistency.Majority, null)]);
+            versions.Add(Assert.Single(outcomes).Result!.Version);
+            Assert.Equal(silo.ToString(), Text((await Replicas.GetAsync(group, "k")).Value));
+        }
+
+        Assert.Equal(versions.Order(), versions);
+        var any = fixture.Client.GetGrain<IReplicaWriteEntryGrain>(0);
+        await Assert.ThrowsAsync<ArgumentException>(() => any.WriteBatch("", [new ReplicaWriteRequest("k", Bytes("v"), WriteConsistency.Majority, null)]));
+        await Assert.ThrowsAsync<ArgumentException>(() => any.WriteBatch(group, []));
+    }
+
     private static string NewGroup(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
