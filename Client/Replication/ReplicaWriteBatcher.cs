@@ -7,12 +7,11 @@ namespace OrleansSync.Client.Replication;
 /// Coalesces this client's concurrent writes to one group into <see cref="IReplicaGroupGrain.WriteBatch"/> calls: one
 /// lane per group with at most <see cref="MaxCallsInFlight"/> call under way (group commit). A write that finds the
 /// lane free leaves at once (no timer, no added wait); writes arriving while the call is under way leave together in the
-/// next one. The
-/// group handles and answers each write as it would a single <c>Set</c> or <c>Delete</c>, so outcomes and failures are
-/// exactly those of single writes; only the messages are fewer (one per batch instead of one per write each way). A call
-/// that stalls (its silo died under it) gives its slot to the writes behind it, so they reach the group's failover.
-/// Calls enter the cluster at the group's silo when this client has found a way in there
-/// (<see cref="ReplicaWriteEntries"/>): otherwise the gateway the client picked for the group is another silo two times
+/// next one. The group handles and answers each write as it would a single <c>Set</c> or <c>Delete</c>, so outcomes
+/// and failures are exactly those of single writes; only the messages are fewer (one per batch instead of one per write
+/// each way). A call that stalls (its silo died under it) gives its slot to the writes behind it, so they reach the
+/// group's failover. Calls enter the cluster at the group's silo when this client has found a way in there
+/// (<see cref="ReplicaWriteRoute"/>): otherwise the gateway the client picked for the group is another silo two times
 /// in three with three silos, one more hop each way. Until the way is known, or after a call through it failed, calls
 /// go to the group grain directly.
 /// </summary>
@@ -38,12 +37,6 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
     /// <summary>Above this many remembered groups idle lanes are dropped (a lane is cheap to create again).</summary>
     private const int MaxLanes = 10_000;
 
-    /// <summary>How long a lane trusts the silo it found for its group before asking again (the group grain can move).</summary>
-    private static readonly TimeSpan RouteFor = TimeSpan.FromSeconds(30);
-
-    /// <summary>After a failed attempt to find the group's silo, the next one waits this long.</summary>
-    private static readonly TimeSpan RouteRetryAfter = TimeSpan.FromSeconds(5);
-
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly ReplicaWriteEntries _entries = new(client);
 
@@ -66,10 +59,8 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
     {
         private readonly Lock _lock = new();
         private readonly Queue<Item> _queue = new();
+        private readonly ReplicaWriteRoute _route = new(group, entries);
         private int _inFlight;
-        private Route? _route;
-        private long _routeDueAt;
-        private bool _routing;
 
         public bool IsIdle
         {
@@ -123,9 +114,9 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
         {
             while (true)
             {
-                var route = RouteForNextCall();
+                var entry = _route.Current();
                 var requests = batch.ConvertAll(i => i.Request);
-                var call = route is null ? group.WriteBatch(requests) : route.Entry.WriteBatch(name, requests);
+                var call = entry is null ? group.WriteBatch(requests) : entry.Grain.WriteBatch(name, requests);
                 await ((Task)call).WaitAsync(StalledAfter).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 var holdsSlot = call.IsCompleted;
                 if (!holdsSlot)
@@ -133,9 +124,9 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                     HandOverSlot();
                 }
 
-                if (!await AnswerAsync(batch, call).ConfigureAwait(false) && route is not null)
+                if (!await AnswerAsync(batch, call).ConfigureAwait(false) && entry is not null)
                 {
-                    DropRoute(route);
+                    _route.Failed(entry);
                 }
 
                 if (!holdsSlot)
@@ -178,60 +169,6 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
             }
         }
 
-        /// <summary>The current way in (null: straight to the group grain); starts looking for one when it is due.</summary>
-        private Route? RouteForNextCall()
-        {
-            lock (_lock)
-            {
-                if (!_routing && Environment.TickCount64 >= _routeDueAt)
-                {
-                    _routing = true;
-                    _ = FindRouteAsync();
-                }
-
-                return _route;
-            }
-        }
-
-        private async Task FindRouteAsync()
-        {
-            Route? found = null;
-            var retryAfter = RouteFor;
-            try
-            {
-                var silo = await group.GetHostSilo().ConfigureAwait(false);
-                var entry = await entries.FindAsync(silo, CancellationToken.None).ConfigureAwait(false);
-                found = entry is null ? null : new Route(silo, entry);
-            }
-#pragma warning disable CA1031 // finding a way in is an optimization: without one, calls go to the group grain
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                retryAfter = RouteRetryAfter;
-            }
-
-            lock (_lock)
-            {
-                _route = found;
-                _routeDueAt = Environment.TickCount64 + (long)retryAfter.TotalMilliseconds;
-                _routing = false;
-            }
-        }
-
-        /// <summary>A call through <paramref name="failed"/> failed as a whole: back to the group grain until a way is found again.</summary>
-        private void DropRoute(Route failed)
-        {
-            entries.Forget(failed.Silo);
-            lock (_lock)
-            {
-                if (ReferenceEquals(_route, failed))
-                {
-                    _route = null;
-                    _routeDueAt = Math.Min(_routeDueAt, Environment.TickCount64 + (long)RouteRetryAfter.TotalMilliseconds);
-                }
-            }
-        }
-
         /// <summary>
         /// Answers each write of the batch. False when the call failed on its way (not with an answer of the group),
         /// which may mean the way in is gone.
@@ -267,9 +204,6 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                 return ex is ArgumentException or ReplicaGroupNotFoundException or ReplicaUnavailableException or ReplicaVersionConflictException;
             }
         }
-
-        /// <summary>A way into the cluster at the silo of the lane's group.</summary>
-        private sealed record Route(SiloAddress Silo, IReplicaWriteEntryGrain Entry);
     }
 
     private sealed class Item(ReplicaWriteRequest request)
