@@ -134,6 +134,12 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                     return;
                 }
 
+                // The writers just answered continue on the thread pool (their completions run asynchronously), and
+                // under load most of them write again at once. Letting them run first puts their next writes into the
+                // next call with the ones already waiting: otherwise the writers split into two cohorts that take
+                // turns, each call carries half of them, and every call costs the cluster about the same whatever it
+                // carries (32 writers on 2 cores: 16 writes per call without this, 29 with it; docs/benchmarks.md).
+                await Task.Yield();
                 lock (_lock)
                 {
                     if (_queue.Count == 0)
