@@ -139,10 +139,10 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                 // next call with the ones already waiting: otherwise the writers split into two cohorts that take
                 // turns, each call carries half of them, and every call costs the cluster about the same whatever it
                 // carries (32 writers on 2 cores: 16 writes per call without this, 29 with it; docs/benchmarks.md).
-                // Task.Yield queues to the thread pool's global queue, behind those continuations (queued on this
-                // thread's local queue); a yield that stays local (ConfigureAwaitOptions.ForceYielding) runs first and
-                // left the calls at 16. No context is captured here: a grain call answers later, so the wait for it above
-                // resumed on the pool.
+                // Task.Yield queues to the thread pool's global queue, so it usually runs after those continuations
+                // (on this thread's local queue); a yield that stays local (ConfigureAwaitOptions.ForceYielding) runs
+                // first and left the calls at 16. No context is captured here: a grain call answers later, so the wait
+                // for it above resumed on the pool.
                 await Task.Yield();
                 lock (_lock)
                 {
