@@ -24,12 +24,13 @@ public sealed class MultiPrimaryTombstoneTests
         await group[1].Delete("gone", group.All);
         await group[2].Delete("both", group.All);
 
-        // After the retention every copy drops "gone" entirely and only the register part of "both".
+        // After the retention every copy drops "gone" entirely and only the register part of "both". "both" was deleted
+        // after "gone", so its tombstone can outlive the retention a purge round later: wait for both to go.
         await Eventually.UntilAsync(
-            async () => await Task.WhenAll(group.Copies.Select(c => c.ReadEntry(group.Count, "gone"))),
-            entries => entries.All(e => e is null),
+            async () => await Task.WhenAll(group.Copies.Select(async c => (Gone: await c.ReadEntry(group.Count, "gone"), Both: await c.ReadEntry(group.Count, "both")))),
+            entries => entries.All(e => e.Gone is null && e.Both?.Register is null),
             Deadline,
-            "every copy dropped the old tombstone of 'gone'");
+            "every copy dropped the old tombstones of 'gone' and of the register of 'both'");
         await group.ConvergedAsync(Deadline, keys: 2);
         foreach (var copy in group.Copies)
         {
