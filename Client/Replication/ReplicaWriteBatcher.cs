@@ -92,7 +92,7 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                 _ = SendAsync(batch);
             }
 
-            return item.Done.Task;
+            return item.Done;
         }
 
         /// <summary>The queue's head and the writes behind it, up to the limits. Under the lock.</summary>
@@ -134,15 +134,15 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                     return;
                 }
 
-                // The writers just answered continue on the thread pool (their completions run asynchronously), and
-                // under load most of them write again at once. Letting them run first puts their next writes into the
-                // next call with the ones already waiting: otherwise the writers split into two cohorts that take
-                // turns, each call carries half of them, and every call costs the cluster about the same whatever it
-                // carries (32 writers on 2 cores: 16 writes per call without this, 29 with it; docs/benchmarks.md).
-                // Task.Yield queues to the thread pool's global queue, so it usually runs after those continuations
-                // (on this thread's local queue); a yield that stays local (ConfigureAwaitOptions.ForceYielding) runs
-                // first and left the calls at 16. No context is captured here: a grain call answers later, so the wait
-                // for it above resumed on the pool.
+                // The writers just answered continue on the thread pool, and under load most of them write again at
+                // once. Letting them run first puts their next writes into the next call with the ones already
+                // waiting: otherwise the writers split into cohorts that take turns, each call carries a part of them,
+                // and every call costs the cluster about the same whatever it carries. Their answers were queued to the
+                // pool's global queue (Item.Answer) and Task.Yield queues there too, behind them, so the next call
+                // leaves after they ran (32 writers on 2 cores: 16 writes per call with neither, 29 with the yield
+                // alone, 32 with both; docs/benchmarks.md). A yield that stays on this thread's local queue
+                // (ConfigureAwaitOptions.ForceYielding) would run first. No context is captured here: a grain call
+                // answers later, so the wait for it above resumed on the pool.
                 await Task.Yield();
                 lock (_lock)
                 {
@@ -192,11 +192,11 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
                 {
                     if (outcomes[i].Result is { } result)
                     {
-                        batch[i].Done.TrySetResult(result);
+                        batch[i].Answer(result, null);
                     }
                     else
                     {
-                        batch[i].Done.TrySetException(outcomes[i].Error ?? new ReplicaUnavailableException("The group answered neither a result nor an error for the write."));
+                        batch[i].Answer(null, outcomes[i].Error ?? new ReplicaUnavailableException("The group answered neither a result nor an error for the write."));
                     }
                 }
 
@@ -208,7 +208,7 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
             {
                 foreach (var item in batch)
                 {
-                    item.Done.TrySetException(ex);
+                    item.Answer(null, ex);
                 }
 
                 return ex is ArgumentException or ReplicaGroupNotFoundException or ReplicaUnavailableException or ReplicaVersionConflictException;
@@ -218,8 +218,30 @@ internal sealed class ReplicaWriteBatcher(IClusterClient client)
 
     private sealed class Item(ReplicaWriteRequest request)
     {
+        private readonly TaskCompletionSource<ReplicaWriteResult> _done = new();
+
         public ReplicaWriteRequest Request { get; } = request;
 
-        public TaskCompletionSource<ReplicaWriteResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<ReplicaWriteResult> Done => _done.Task;
+
+        /// <summary>
+        /// Completes the write from the thread pool's global queue, never inline: the writer's continuation runs there
+        /// (it may write again at once), and the lane's next call, queued there after it, leaves behind it.
+        /// </summary>
+        public void Answer(ReplicaWriteResult? result, Exception? error) =>
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static answer =>
+                {
+                    if (answer.Result is { } result)
+                    {
+                        answer.Done.TrySetResult(result);
+                    }
+                    else
+                    {
+                        answer.Done.TrySetException(answer.Error!);
+                    }
+                },
+                (Done: _done, Result: result, Error: error),
+                preferLocal: false);
     }
 }
