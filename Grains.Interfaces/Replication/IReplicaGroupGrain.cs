@@ -58,6 +58,16 @@ public interface IReplicaGroupGrain : IGrainWithStringKey
     [Alias("GetHostSilo")]
     Task<SiloAddress> GetHostSilo();
 
+    /// <summary>
+    /// The epoch and primary copy that a primary-backup group's writes go to now; null for a multi-primary group. A hint
+    /// that may be stale by the time it is used: the copy refuses writes sent for any other epoch
+    /// (<see cref="ReplicaWriteStatus.NotPrimary"/>), so <see cref="IReplicaWriteEntryGrain"/> can send writes straight to
+    /// it and come back here on a refusal.
+    /// </summary>
+    /// <exception cref="ReplicaGroupNotFoundException">The group is not configured.</exception>
+    [Alias("GetWriteTarget")]
+    Task<ReplicaWriteTarget?> GetWriteTarget();
+
     /// <summary>Reads <paramref name="key"/> with the given consistency.</summary>
     /// <exception cref="ReplicaGroupNotFoundException">Not configured.</exception>
     /// <exception cref="ReplicaUnavailableException">No copy (any) or no majority answered.</exception>

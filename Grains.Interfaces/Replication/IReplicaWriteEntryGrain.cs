@@ -13,7 +13,11 @@ public interface IReplicaWriteEntryGrain : IGrainWithIntegerKey
     [Alias("GetSilo")]
     Task<SiloAddress> GetSilo();
 
-    /// <summary>Hands the writes to <see cref="IReplicaGroupGrain.WriteBatch"/> of <paramref name="group"/>, with its answers and failures.</summary>
+    /// <summary>
+    /// Writes as <see cref="IReplicaGroupGrain.WriteBatch"/> of <paramref name="group"/> would, with the same answers and
+    /// failures. A batch of valid writes at majority or all goes straight to the group's primary copy (one grain turn
+    /// fewer per call); writes the copy refuses, and every other batch, go through the group grain.
+    /// </summary>
     /// <exception cref="ArgumentException">An invalid group name, no writes or more than <see cref="ReplicaLimits.MaxWritesPerBatch"/>.</exception>
     [Alias("WriteBatch")]
     Task<IReadOnlyList<ReplicaWriteOutcome>> WriteBatch(string group, IReadOnlyList<ReplicaWriteRequest> writes, CancellationToken cancellationToken = default);

@@ -165,7 +165,7 @@ internal sealed partial class ReplicaGroupGrain(
         var valid = new List<int>(writes.Count);
         for (var i = 0; i < writes.Count; i++)
         {
-            if (IsValid(writes[i]))
+            if (PrimaryBackup.PrimaryCall.Accepts(writes[i]))
             {
                 valid.Add(i);
             }
@@ -188,9 +188,9 @@ internal sealed partial class ReplicaGroupGrain(
         {
             LogCopyUnreachable(ex, Group, primary);
             await FailoverAsync(epoch, cancellationToken);
-            if (ex is TimeoutException)
+            if (ex is TimeoutException timeout)
             {
-                var unavailable = new ReplicaUnavailableException($"The primary of replica group '{Group}' did not answer in time; the write may or may not have happened.", ex);
+                var unavailable = PrimaryBackup.PrimaryCall.TimedOut(Group, timeout);
                 foreach (var i in valid)
                 {
                     outcomes[i] = new ReplicaWriteOutcome(null, unavailable);
@@ -202,44 +202,17 @@ internal sealed partial class ReplicaGroupGrain(
 
         for (var n = 0; n < valid.Count; n++)
         {
-            var (i, outcome) = (valid[n], answers[n]);
-            outcomes[i] = outcome.Status switch
-            {
-                ReplicaWriteStatus.Ok => new ReplicaWriteOutcome(new ReplicaWriteResult(outcome.Version, outcome.Acks), null),
-                ReplicaWriteStatus.Conflict => new ReplicaWriteOutcome(null, new ReplicaVersionConflictException(Group, writes[i].Key, writes[i].ExpectedVersion ?? 0, outcome.Version)),
-                ReplicaWriteStatus.Unavailable => new ReplicaWriteOutcome(null, new ReplicaUnavailableException(
-                    $"Write {outcome.Version} of replica group '{Group}' was held by {outcome.Acks} copies, fewer than {writes[i].Write} asks, within {PrimaryBackup.PrimaryRole.AckTimeout.TotalSeconds:0} s; it may still become durable.")),
-                _ => null,
-            };
+            var i = valid[n];
+            outcomes[i] = PrimaryBackup.PrimaryCall.Outcome(Group, writes[i], answers[n]);
         }
     }
 
     public Task<SiloAddress> GetHostSilo() => Task.FromResult(siloDetails.SiloAddress);
 
-    private static bool IsValid(ReplicaWriteRequest? request)
+    public Task<ReplicaWriteTarget?> GetWriteTarget()
     {
-        if (request is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            ReplicaValidation.ValidateKey(request.Key);
-            if (request.Value is not null)
-            {
-                ReplicaValidation.ValidateValue(request.Value);
-            }
-
-            ReplicaValidation.ValidateEnum(request.Write, nameof(request.Write));
-            ReplicaValidation.ValidateExpectedVersion(request.ExpectedVersion);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            // Answered by the single-write path, which throws the same error Set or Delete would.
-            return false;
-        }
+        var config = Require();
+        return Task.FromResult(config.Mode == ReplicationMode.PrimaryBackup ? new ReplicaWriteTarget(config.Epoch, config.Primary) : null);
     }
 
     public async Task<ReplicaReadResult> Get(string key, ReadConsistency read, CancellationToken cancellationToken = default)
@@ -371,29 +344,22 @@ internal sealed partial class ReplicaGroupGrain(
             {
                 LogCopyUnreachable(ex, Group, primary);
                 await FailoverAsync(epoch, cancellationToken);
-                if (ex is TimeoutException)
+                if (ex is TimeoutException timeout)
                 {
                     // The write may have happened; only the caller knows whether repeating it is safe.
-                    throw new ReplicaUnavailableException($"The primary of replica group '{Group}' did not answer in time; the write may or may not have happened.", ex);
+                    throw PrimaryBackup.PrimaryCall.TimedOut(Group, timeout);
                 }
 
                 continue;
             }
 
-            switch (outcome.Status)
+            if (PrimaryBackup.PrimaryCall.Outcome(Group, new ReplicaWriteRequest(key, value, write, expectedVersion), outcome) is { } settled)
             {
-                case ReplicaWriteStatus.Ok:
-                    return new ReplicaWriteResult(outcome.Version, outcome.Acks);
-                case ReplicaWriteStatus.Conflict:
-                    throw new ReplicaVersionConflictException(Group, key, expectedVersion ?? 0, outcome.Version);
-                case ReplicaWriteStatus.Unavailable:
-                    throw new ReplicaUnavailableException(
-                        $"Write {outcome.Version} of replica group '{Group}' was held by {outcome.Acks} copies, fewer than {write} asks, within {PrimaryBackup.PrimaryRole.AckTimeout.TotalSeconds:0} s; it may still become durable.");
-                default:
-                    // Refused before ordering it: the copy is not (or no longer) primary. Safe to retry after failover.
-                    await FailoverAsync(epoch, cancellationToken);
-                    continue;
+                return settled.Result ?? throw settled.Error!;
             }
+
+            // Refused before ordering it: the copy is not (or no longer) primary. Safe to retry after failover.
+            await FailoverAsync(epoch, cancellationToken);
         }
 
         throw new ReplicaUnavailableException($"Replica group '{Group}' has no primary that accepts writes; retry.");

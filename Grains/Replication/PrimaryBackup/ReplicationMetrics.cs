@@ -45,9 +45,12 @@ internal static class ReplicationMetrics
     public static readonly Histogram<double> WriteAck = Meter.CreateHistogram<double>(
         "orleanssync.replication.write.ack", "ms", "Time from ordering a write at the primary to its acknowledgement.");
 
-    /// <summary>The group grain's call to the primary for one write (the primary's part plus one hop each way).</summary>
+    /// <summary>
+    /// A write call to the primary (the primary's part plus one hop each way), from the group grain or from a silo's write
+    /// entry (<see cref="IReplicaWriteEntryGrain"/>), which skips the group for writes at majority or all.
+    /// </summary>
     public static readonly Histogram<double> GroupToPrimary = Meter.CreateHistogram<double>(
-        "orleanssync.replication.group.primary_call", "ms", "Round trip of the group grain's write call to the primary copy.");
+        "orleanssync.replication.group.primary_call", "ms", "Round trip of a write call to the primary copy, from the group grain or a write entry.");
 
     /// <summary>Milliseconds from <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>) to now.</summary>
     public static double Since(long startTimestamp) => Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds;

@@ -129,6 +129,54 @@ public sealed class ReplicaWriteBatchTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<ArgumentException>(() => any.WriteBatch(group, []));
     }
 
+    [Fact]
+    public async Task An_entry_whose_primary_lost_its_role_lands_its_writes_through_the_group_and_the_old_epoch_stays_refused()
+    {
+        var group = NewGroup("retarget");
+        await Replicas.ConfigureAsync(group, replicas: 3);
+        var grain = fixture.Client.GetGrain<IReplicaGroupGrain>(group);
+        var before = await grain.GetWriteTarget();
+        Assert.NotNull(before);
+        var entry = await new ReplicaWriteEntries(fixture.Client).FindAsync(await grain.GetHostSilo(), CancellationToken.None);
+        Assert.NotNull(entry);
+        var first = Assert.Single(await entry.WriteBatch(group, [Write("k", "1", WriteConsistency.Majority)])).Result;
+        Assert.NotNull(first);
+
+        // The primary copy loses its role, as after a restart of its activation; the entry still names it for its epoch.
+        var oldPrimary = fixture.Client.GetGrain<IReplicaCopyGrain>(ReplicaCopyKey.Format(group, before.Primary));
+        await oldPrimary.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+
+        var outcomes = await entry.WriteBatch(group, [Write("k", "2", WriteConsistency.Majority), Write("j", "3", WriteConsistency.All)]);
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.True(outcomes[0].Result!.Version > first.Version);
+        Assert.True(outcomes[1].Result!.Acks >= 3);
+        var after = await grain.GetWriteTarget();
+        Assert.NotNull(after);
+        Assert.True(after.Epoch > before.Epoch, $"epoch {after.Epoch} after the primary lost its role, {before.Epoch} before");
+
+        // The next batch goes to the new target; the old epoch is refused and changes nothing.
+        var third = Assert.Single(await entry.WriteBatch(group, [Write("k", "4", WriteConsistency.Majority)])).Result;
+        Assert.NotNull(third);
+        var stale = await fixture.Client.GetGrain<IReplicaCopyGrain>(ReplicaCopyKey.Format(group, after.Primary))
+            .WriteBatch(before.Epoch, [Write("k", "stale", WriteConsistency.Majority)]);
+        Assert.Equal(ReplicaWriteStatus.NotPrimary, Assert.Single(stale).Status);
+        var read = await Replicas.GetAsync(group, "k");
+        Assert.Equal("4", Text(read.Value));
+        Assert.Equal(third.Version, read.Version);
+        Assert.Equal("3", Text((await Replicas.GetAsync(group, "j")).Value));
+    }
+
+    [Fact]
+    public async Task A_multi_primary_group_names_no_write_target_and_an_unknown_group_is_not_found()
+    {
+        var group = NewGroup("mp-target");
+        await Replicas.ConfigureAsync(group, ReplicationMode.MultiPrimary, replicas: 3);
+        Assert.Null(await fixture.Client.GetGrain<IReplicaGroupGrain>(group).GetWriteTarget());
+        await Assert.ThrowsAsync<ReplicaGroupNotFoundException>(() => fixture.Client.GetGrain<IReplicaGroupGrain>(NewGroup("unknown")).GetWriteTarget());
+    }
+
+    private static ReplicaWriteRequest Write(string key, string value, WriteConsistency write) => new(key, Bytes(value), write, null);
+
     private static string NewGroup(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
