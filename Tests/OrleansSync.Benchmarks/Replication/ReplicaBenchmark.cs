@@ -10,7 +10,8 @@ namespace OrleansSync.Benchmarks.Replication;
 /// <summary>
 /// <c>replicas</c> mode: 32 clients writing 100-byte values to a replica group of 3 copies at W=one/majority/all
 /// (embedded silo at <c>--gateway</c>, PostgreSQL-profile cluster found through <c>--pg</c>) beside etcd puts
-/// (<c>--etcd</c>) in the same run; prints writes/s, p50/p99 and the ratio to etcd.
+/// (<c>--etcd</c>) in the same run; prints writes/s, p50/p99 and the ratio to etcd. With <c>--rounds N</c> every backend
+/// is measured N times, alternating, and a summary gives each one's median and its ratio to etcd round by round.
 /// </summary>
 internal static class ReplicaBenchmark
 {
@@ -25,16 +26,26 @@ internal static class ReplicaBenchmark
     /// </summary>
     private const int DefaultWarmupSeconds = 45;
 
+    /// <summary>Unmeasured load before each row of the second and later rounds (<c>--rounds</c>): the JIT is warm by then.</summary>
+    private const int DefaultRoundWarmupSeconds = 10;
+
     public static int Run(string[] args)
     {
         var options = Parse(args);
         var seconds = double.Parse(options.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture);
         var clients = int.Parse(options.GetValueOrDefault("clients", DefaultClients.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var warmup = double.Parse(options.GetValueOrDefault("warmup", DefaultWarmupSeconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        return RunAsync(options, clients, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmup)).GetAwaiter().GetResult();
+        var rounds = int.Parse(options.GetValueOrDefault("rounds", "1"), CultureInfo.InvariantCulture);
+        var roundWarmup = double.Parse(options.GetValueOrDefault("round-warmup", DefaultRoundWarmupSeconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        if (rounds < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(args), rounds, "--rounds must be at least 1.");
+        }
+
+        return RunAsync(options, clients, rounds, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(roundWarmup)).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(Dictionary<string, string> options, int clients, TimeSpan duration, TimeSpan warmup)
+    private static async Task<int> RunAsync(Dictionary<string, string> options, int clients, int rounds, TimeSpan duration, TimeSpan warmup, TimeSpan roundWarmup)
     {
         var profiles = new List<(string Name, string? Gateway, string? ConnectionString)>();
         if (options.TryGetValue("gateway", out var gateway))
@@ -49,53 +60,63 @@ internal static class ReplicaBenchmark
 
         if (profiles.Count == 0 && !options.ContainsKey("etcd"))
         {
-            await Console.Error.WriteLineAsync("usage: replicas [--seconds 10] [--warmup 45] [--clients 32] [--gateway 127.0.0.1:30000] [--pg <npgsql connection string of the cluster>] [--etcd http://127.0.0.1:2379] [--writes one,majority,all]").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: replicas [--seconds 10] [--warmup 45] [--rounds 1] [--round-warmup 10] [--clients 32] [--gateway 127.0.0.1:30000] [--pg <npgsql connection string of the cluster>] [--etcd http://127.0.0.1:2379] [--writes one,majority,all]").ConfigureAwait(false);
             return 2;
         }
 
         // --writes one,majority,all (default): the write consistencies measured, in that order.
         var writes = options.GetValueOrDefault("writes", "one,majority,all").Split(',')
             .Select(w => Enum.Parse<WriteConsistency>(w, ignoreCase: true)).ToArray();
-        var results = new List<PutScenarioResult>();
-        if (options.TryGetValue("etcd", out var etcd))
+        var backends = new List<IPutBackend>();
+        var hosts = new List<IHost>();
+        try
         {
-            await using var backend = new EtcdPutBackend(etcd);
-            results.Add(await MeasureAsync(backend, clients, duration, warmup).ConfigureAwait(false));
-        }
-
-        foreach (var (name, profileGateway, connectionString) in profiles)
-        {
-            var host = await BenchmarkClientHost.ConnectAsync(profileGateway, connectionString).ConfigureAwait(false);
-            try
+            if (options.TryGetValue("etcd", out var etcd))
             {
+                backends.Add(new EtcdPutBackend(etcd));
+            }
+
+            foreach (var (name, profileGateway, connectionString) in profiles)
+            {
+                var host = await BenchmarkClientHost.ConnectAsync(profileGateway, connectionString).ConfigureAwait(false);
+                hosts.Add(host);
                 var group = $"bench/{Guid.NewGuid():N}";
                 var status = await host.Services.GetRequiredService<IReplicaService>().ConfigureAsync(group, replicas: 3).ConfigureAwait(false);
                 await Console.Error.WriteLineAsync($"{name}: group {group}, copies on {string.Join(", ", status.Copies.Select(c => c.Silo))}").ConfigureAwait(false);
-                foreach (var write in writes)
-                {
-                    var backend = new ReplicaPutBackend($"OrleansSync {name}, W={write.ToString().ToLowerInvariant()}", host, group, write);
-                    results.Add(await MeasureAsync(backend, clients, duration, warmup).ConfigureAwait(false));
-                }
+                backends.AddRange(writes.Select(write => new ReplicaPutBackend($"OrleansSync {name}, W={write.ToString().ToLowerInvariant()}", host, group, write)));
             }
-            finally
+
+            // Rounds alternate the order of the backends, so that a drift in the machine's load over the run (other
+            // processes, PostgreSQL's background writer, the JIT) does not always fall on the same backend.
+            var results = new List<PutScenarioResult[]>();
+            for (var round = 0; round < rounds; round++)
+            {
+                var order = round % 2 == 0 ? backends : Enumerable.Reverse(backends).ToList();
+                var measured = new Dictionary<IPutBackend, PutScenarioResult>();
+                foreach (var backend in order)
+                {
+                    measured[backend] = await MeasureAsync(backend, clients, duration, round == 0 ? warmup : roundWarmup).ConfigureAwait(false);
+                }
+
+                results.Add([.. backends.Select(b => measured[b])]);
+            }
+
+            ReplicaBenchmarkReport.Print(results, clients, duration, warmup, roundWarmup, ValueBytes, KeysPerClient);
+            return 0;
+        }
+        finally
+        {
+            foreach (var backend in backends)
+            {
+                await backend.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var host in hosts)
             {
                 await host.StopAsync().ConfigureAwait(false);
                 host.Dispose();
             }
         }
-
-        var etcdRate = results.FirstOrDefault(r => r.Backend == "etcd put")?.PutsPerSecond;
-        Console.WriteLine($"{clients} clients, {duration.TotalSeconds:0} s per row after {warmup.TotalSeconds:0} s of warm-up, {ValueBytes}-byte values, {KeysPerClient} keys per client; replica groups of 3 copies");
-        Console.WriteLine();
-        Console.WriteLine("| backend | writes/s | p50 ms | p99 ms | errors | vs etcd |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var r in results)
-        {
-            var ratio = etcdRate is { } e && e > 0 ? string.Create(CultureInfo.InvariantCulture, $"{r.PutsPerSecond / e:0.00}x") : "–";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Backend} | {r.PutsPerSecond:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {ratio} |"));
-        }
-
-        return 0;
     }
 
     private static async Task<PutScenarioResult> MeasureAsync(IPutBackend backend, int clients, TimeSpan duration, TimeSpan warmup)
