@@ -10,9 +10,38 @@ internal sealed class AsyncSignal
 
     public void Set() => _signal.TrySetResult();
 
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    public Task WaitAsync(CancellationToken cancellationToken) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>
+    /// Waits for <see cref="Set"/> at most <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit);
+    /// a timeout returns normally, without an exception, and the loop re-checks its work.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await _signal.Task.WaitAsync(cancellationToken);
-        _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var signal = _signal;
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            await signal.Task.WaitAsync(cancellationToken);
+        }
+        else if (!signal.Task.IsCompleted)
+        {
+            // A trailing backup waits like this many times a second: a timeout must not cost a thrown exception.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(timeout, stop.Token);
+            await Task.WhenAny(signal.Task, delay);
+            await stop.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!signal.Task.IsCompleted)
+            {
+                return;
+            }
+        }
+
+        // Only the waiter that saw this set consumes it: a wait that timed out earlier must not reset a later set.
+        if (ReferenceEquals(_signal, signal))
+        {
+            _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
     }
 }

@@ -27,6 +27,9 @@ internal sealed class BackupLink(int index, IReplicaCopyGrain copy)
     /// <summary>Everything through this version was sent (batches under way included); never below <see cref="Confirmed"/>.</summary>
     public long Sent { get; set; }
 
+    /// <summary>When the last streamed batch left (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>); paces a trailing backup.</summary>
+    public long LastSentAt { get; set; }
+
     /// <summary>Batches sent and not answered yet.</summary>
     public int InFlight { get; set; }
 

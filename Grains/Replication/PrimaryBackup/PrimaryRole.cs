@@ -11,6 +11,15 @@ namespace OrleansSync.Replication.PrimaryBackup;
 /// durable write is always one of them), tracks the majority-committed version and publishes committed changes on the
 /// change feed. <see cref="Depose"/> ends all of it; writes still waiting then fail.
 /// </summary>
+/// <remarks>
+/// Only as many backups as a majority needs besides the primary lead (the first healthy ones in copy order): they get
+/// every batch at once. The others trail: they get a batch at most every <see cref="TrailInterval"/>, holding what
+/// piled up meanwhile, unless a write they hold back needs every copy, has waited <see cref="HedgeAfter"/>, or a full
+/// batch is waiting. Each batch a copy stores is one database transaction, whose fixed cost (waking the server's
+/// process, the commit) outweighs its rows at these sizes (docs/benchmarks.md), so a trailing copy stores the same
+/// writes in a fraction of the transactions. Acknowledgements only ever count what a copy holds, so what a trailing
+/// copy has not got yet is simply not counted: no consistency level is weakened.
+/// </remarks>
 internal sealed partial class PrimaryRole
 {
     /// <summary>How long a write waits for its acknowledgements; under the 30 s Orleans call timeout.</summary>
@@ -20,6 +29,12 @@ internal sealed partial class PrimaryRole
     private const int MaxBatchesInFlight = 2;
     private const int MaxRecent = 50_000;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>A trailing backup gets at most one batch per interval (see the remarks).</summary>
+    internal static readonly TimeSpan TrailInterval = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>A write still unacknowledged this long goes to the trailing backups too, in case a leader is slow.</summary>
+    internal static readonly TimeSpan HedgeAfter = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// How long a read of the changes keeps the feed published. A watcher reads at least every
@@ -45,6 +60,7 @@ internal sealed partial class PrimaryRole
     private long _assigned;
     private long _durable;
     private long _published;
+    private long _needsAllThrough;
     private long _feedWatchedUntil = long.MinValue;
 
     public PrimaryRole(
@@ -213,6 +229,11 @@ internal sealed partial class PrimaryRole
         var change = new ReplicaChange(key, value, ++_assigned, Epoch, value is null);
         _inFlightKeys[key] = (change.Version, change.Deleted);
         var pending = new PendingWrite(change, Needed(write));
+        if (pending.Needed > Needed(WriteConsistency.Majority))
+        {
+            _needsAllThrough = change.Version;
+        }
+
         _unstored.Enqueue(pending);
         _waiting[change.Version] = pending;
         _recent.Add(change);
@@ -350,6 +371,12 @@ internal sealed partial class PrimaryRole
                 }
                 else if (CanStream(backup))
                 {
+                    if (HoldBack(backup) is { } wait)
+                    {
+                        await backup.Signal.WaitAsync(wait, _stop.Token);
+                        continue;
+                    }
+
                     _ = StreamAsync(backup);
                     continue;
                 }
@@ -399,6 +426,51 @@ internal sealed partial class PrimaryRole
         return backup.Synced && backup.Consistent && backup.InFlight < MaxBatchesInFlight && backup.Sent < _assigned && backup.Sent + 1 >= recentStart;
     }
 
+    /// <summary>
+    /// How much longer a trailing backup's next batch waits (null: send now). Leaders never wait. A write held back that
+    /// needs every copy, or has waited <see cref="HedgeAfter"/> unacknowledged, or a full batch, goes at once.
+    /// </summary>
+    private TimeSpan? HoldBack(BackupLink backup)
+    {
+        if (!Trails(backup) || _needsAllThrough > backup.Sent || _assigned - backup.Sent >= MaxBatch)
+        {
+            return null;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var wait = TrailInterval - Stopwatch.GetElapsedTime(backup.LastSentAt, now);
+        if (_waiting.TryGetValue(backup.Sent + 1, out var oldest))
+        {
+            var hedge = HedgeAfter - Stopwatch.GetElapsedTime(oldest.OrderedAt, now);
+            wait = hedge < wait ? hedge : wait;
+        }
+
+        return wait > TimeSpan.Zero ? wait : null;
+    }
+
+    /// <summary>
+    /// Whether the backup trails: enough healthy backups before it in copy order already make a majority with the
+    /// primary. When one of those fails, the next one leads in its place.
+    /// </summary>
+    private bool Trails(BackupLink backup)
+    {
+        var leaders = Needed(WriteConsistency.Majority) - 1;
+        foreach (var other in _backups)
+        {
+            if (ReferenceEquals(other, backup))
+            {
+                return false;
+            }
+
+            if (other.Synced && other.Consistent && !other.Backoff && --leaders == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Sends the next contiguous batch after <see cref="BackupLink.Sent"/> without waiting for the ones under way.</summary>
     private async Task StreamAsync(BackupLink backup)
     {
@@ -408,6 +480,7 @@ internal sealed partial class PrimaryRole
         var through = changes[^1].Version;
         var session = backup.Session;
         backup.Sent = through;
+        backup.LastSentAt = Stopwatch.GetTimestamp();
         backup.InFlight++;
         try
         {
