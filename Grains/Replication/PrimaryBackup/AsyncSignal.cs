@@ -26,11 +26,9 @@ internal sealed class AsyncSignal
         }
         else if (!signal.Task.IsCompleted)
         {
-            // A trailing backup waits like this many times a second: a timeout must not cost a thrown exception.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(timeout, stop.Token);
-            await Task.WhenAny(signal.Task, delay);
-            await stop.CancelAsync();
+            // A trailing backup waits like this many times a second: a timeout must not cost a thrown exception. A delay
+            // outliving a set just fires unobserved (the timeouts are tens of milliseconds).
+            await Task.WhenAny(signal.Task, Task.Delay(timeout, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
             if (!signal.Task.IsCompleted)
             {

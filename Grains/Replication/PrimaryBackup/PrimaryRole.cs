@@ -14,11 +14,11 @@ namespace OrleansSync.Replication.PrimaryBackup;
 /// <remarks>
 /// Only as many backups as a majority needs besides the primary lead (the first healthy ones in copy order): they get
 /// every batch at once. The others trail: they get a batch at most every <see cref="TrailInterval"/>, holding what
-/// piled up meanwhile, unless a write they hold back needs every copy, has waited <see cref="HedgeAfter"/>, or a full
-/// batch is waiting. Each batch a copy stores is one database transaction, whose fixed cost (waking the server's
-/// process, the commit) outweighs its rows at these sizes (docs/benchmarks.md), so a trailing copy stores the same
-/// writes in a fraction of the transactions. Acknowledgements only ever count what a copy holds, so what a trailing
-/// copy has not got yet is simply not counted: no consistency level is weakened.
+/// piled up meanwhile, unless a write they hold back needs every copy, the oldest of them is still unacknowledged after
+/// <see cref="HedgeAfter"/>, or a full batch is waiting. Each batch a copy stores is one database transaction, whose
+/// fixed cost (waking the server's process, the commit) outweighs its rows at these sizes (docs/benchmarks.md), so a
+/// trailing copy stores the same writes in a fraction of the transactions. Acknowledgements only ever count what a copy
+/// holds, so what a trailing copy has not got yet is simply not counted: no consistency level is weakened.
 /// </remarks>
 internal sealed partial class PrimaryRole
 {
@@ -31,10 +31,10 @@ internal sealed partial class PrimaryRole
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>A trailing backup gets at most one batch per interval (see the remarks).</summary>
-    internal static readonly TimeSpan TrailInterval = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan TrailInterval = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>A write still unacknowledged this long goes to the trailing backups too, in case a leader is slow.</summary>
-    internal static readonly TimeSpan HedgeAfter = TimeSpan.FromMilliseconds(10);
+    /// <summary>When the oldest write a trailing backup has not got is still unacknowledged after this long, it goes at once, in case a leader is slow.</summary>
+    private static readonly TimeSpan HedgeAfter = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// How long a read of the changes keeps the feed published. A watcher reads at least every
@@ -428,7 +428,8 @@ internal sealed partial class PrimaryRole
 
     /// <summary>
     /// How much longer a trailing backup's next batch waits (null: send now). Leaders never wait. A write held back that
-    /// needs every copy, or has waited <see cref="HedgeAfter"/> unacknowledged, or a full batch, goes at once.
+    /// needs every copy, the oldest write held back still unacknowledged after <see cref="HedgeAfter"/>, or a full batch
+    /// goes at once.
     /// </summary>
     private TimeSpan? HoldBack(BackupLink backup)
     {
