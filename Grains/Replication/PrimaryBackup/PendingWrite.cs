@@ -6,7 +6,7 @@ namespace OrleansSync.Replication.PrimaryBackup;
 /// A write the primary ordered and is waiting to see held by <see cref="Needed"/> copies, the primary always among them
 /// (so a read at the primary sees every acknowledged write).
 /// </summary>
-internal sealed class PendingWrite(ReplicaChange change, int needed)
+internal sealed class PendingWrite(ReplicaChange change, int needed, PendingBatch? batch)
 {
     private bool _local;
     private int _backups;
@@ -17,6 +17,9 @@ internal sealed class PendingWrite(ReplicaChange change, int needed)
 
     /// <summary>When the primary ordered it (<see cref="Stopwatch.GetTimestamp"/>), for <see cref="ReplicationMetrics"/>.</summary>
     public long OrderedAt { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>The call's batch it settles with, if it came in one (<see cref="PrimaryRole.WriteManyAsync"/>).</summary>
+    public PendingBatch? Batch { get; } = batch;
 
     /// <summary>Copies known to hold it durably.</summary>
     public int Acks => (_local ? 1 : 0) + _backups;
@@ -37,5 +40,19 @@ internal sealed class PendingWrite(ReplicaChange change, int needed)
         return TryComplete();
     }
 
-    private bool TryComplete() => _local && Acks >= Needed && Done.TrySetResult(ReplicaWriteStatus.Ok);
+    /// <summary>It can no longer be acknowledged (the primary was deposed); it may or may not survive.</summary>
+    public void Fail() => Settle(ReplicaWriteStatus.Unavailable);
+
+    private bool TryComplete() => _local && Acks >= Needed && Settle(ReplicaWriteStatus.Ok);
+
+    private bool Settle(ReplicaWriteStatus status)
+    {
+        if (!Done.TrySetResult(status))
+        {
+            return false;
+        }
+
+        Batch?.Settle();
+        return true;
+    }
 }

@@ -138,7 +138,7 @@ internal sealed partial class PrimaryRole
             return new ReplicaCopyWriteOutcome(ReplicaWriteStatus.NotPrimary, 0, 0);
         }
 
-        var pending = Order(key, value, write);
+        var pending = Order(key, value, write, null);
         try
         {
             var status = await pending.Done.Task.WaitAsync(AckTimeout, cancellationToken);
@@ -164,13 +164,14 @@ internal sealed partial class PrimaryRole
     {
         var outcomes = new ReplicaCopyWriteOutcome?[writes.Count];
         var pendings = new PendingWrite?[writes.Count];
-        var waits = new List<Task>(writes.Count);
+        var batch = new PendingBatch();
+        List<Task>? conditionals = null;
         for (var i = 0; i < writes.Count; i++)
         {
             var request = writes[i];
             if (request.ExpectedVersion is not null)
             {
-                waits.Add(WriteConditionalAsync(request, outcomes, i, cancellationToken));
+                (conditionals ??= []).Add(WriteConditionalAsync(request, outcomes, i, cancellationToken));
             }
             else if (Deposed)
             {
@@ -178,14 +179,15 @@ internal sealed partial class PrimaryRole
             }
             else
             {
-                pendings[i] = Order(request.Key, request.Value, request.Write);
-                waits.Add(pendings[i]!.Done.Task);
+                pendings[i] = Order(request.Key, request.Value, request.Write, batch);
             }
         }
 
+        batch.Seal();
         try
         {
-            await Task.WhenAll(waits).WaitAsync(AckTimeout, cancellationToken);
+            var settled = conditionals is null ? batch.Settled : Task.WhenAll([.. conditionals, batch.Settled]);
+            await settled.WaitAsync(AckTimeout, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -223,12 +225,13 @@ internal sealed partial class PrimaryRole
         }
     }
 
-    /// <summary>Gives the write the next version and queues it for the local store and every backup.</summary>
-    private PendingWrite Order(string key, byte[]? value, WriteConsistency write)
+    /// <summary>Gives the write the next version and queues it for the local store and every backup; it settles with <paramref name="batch"/> when given.</summary>
+    private PendingWrite Order(string key, byte[]? value, WriteConsistency write, PendingBatch? batch)
     {
         var change = new ReplicaChange(key, value, ++_assigned, Epoch, value is null);
         _inFlightKeys[key] = (change.Version, change.Deleted);
-        var pending = new PendingWrite(change, Needed(write));
+        batch?.Join();
+        var pending = new PendingWrite(change, Needed(write), batch);
         if (pending.Needed > Needed(WriteConsistency.Majority))
         {
             _needsAllThrough = change.Version;
@@ -270,7 +273,7 @@ internal sealed partial class PrimaryRole
         _stop.Cancel();
         foreach (var pending in _waiting.Values)
         {
-            pending.Done.TrySetResult(ReplicaWriteStatus.Unavailable);
+            pending.Fail();
         }
 
         _waiting.Clear();
