@@ -33,13 +33,18 @@ public sealed class SiloProcess : IAsyncDisposable
         _environment = environment;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
 
-        var start = new ProcessStartInfo("dotnet")
+        // A test run started in the background by a non-interactive shell (`scripts/test.sh &`) inherits SIGINT and
+        // SIGQUIT ignored, and so would the silo: the runtime installs no Ctrl+C handler for a SIGINT ignored at start.
+        // env (coreutils) puts them back to their defaults and execs the silo, which keeps env's process id.
+        var start = new ProcessStartInfo("env")
         {
             WorkingDirectory = RepositoryPaths.SiloDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT,QUIT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(RepositoryPaths.SiloAssembly);
         foreach (var arg in BuildArguments())
         {
