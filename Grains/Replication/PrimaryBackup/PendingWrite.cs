@@ -6,6 +6,9 @@ namespace OrleansSync.Replication.PrimaryBackup;
 /// A write the primary ordered and is waiting to see held by <see cref="Needed"/> copies, the primary always among them
 /// (so a read at the primary sees every acknowledged write).
 /// </summary>
+/// <param name="change">The write, with its version.</param>
+/// <param name="needed">Copies that must hold it.</param>
+/// <param name="batch">The call's batch it settles with, if it came in one (<see cref="PrimaryRole.WriteManyAsync"/>).</param>
 internal sealed class PendingWrite(ReplicaChange change, int needed, PendingBatch? batch)
 {
     private bool _local;
@@ -17,9 +20,6 @@ internal sealed class PendingWrite(ReplicaChange change, int needed, PendingBatc
 
     /// <summary>When the primary ordered it (<see cref="Stopwatch.GetTimestamp"/>), for <see cref="ReplicationMetrics"/>.</summary>
     public long OrderedAt { get; } = Stopwatch.GetTimestamp();
-
-    /// <summary>The call's batch it settles with, if it came in one (<see cref="PrimaryRole.WriteManyAsync"/>).</summary>
-    public PendingBatch? Batch { get; } = batch;
 
     /// <summary>Copies known to hold it durably.</summary>
     public int Acks => (_local ? 1 : 0) + _backups;
@@ -52,7 +52,7 @@ internal sealed class PendingWrite(ReplicaChange change, int needed, PendingBatc
             return false;
         }
 
-        Batch?.Settle();
+        batch?.Settle();
         return true;
     }
 }
