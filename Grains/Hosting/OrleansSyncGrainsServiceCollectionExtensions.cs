@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Hosting;
@@ -71,7 +72,8 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Keeps the data of replica-group copies in PostgreSQL (tables of migration <c>0006_replication.sql</c>) instead of
+    /// Keeps the data of replica-group copies in PostgreSQL (tables of migrations <c>0006_replication.sql</c> and
+    /// <c>0012_replica_log.sql</c>) instead of
     /// silo memory. Call before <see cref="AddOrleansSyncGrains"/>.
     /// </summary>
     /// <param name="services">The silo's service collection.</param>
@@ -84,7 +86,7 @@ public static class OrleansSyncGrainsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         services.RemoveAll<IReplicaStore>();
-        services.AddSingleton<IReplicaStore>(_ => new PostgresReplicaStore(connectionString));
+        services.AddSingleton<IReplicaStore>(provider => new PostgresReplicaStore(connectionString, provider.GetRequiredService<ILogger<PostgresReplicaStore>>()));
         return services;
     }
 }
