@@ -33,8 +33,8 @@ internal sealed partial class ReplicaLogFolding(
     private bool _retired;
 
     /// <summary>
-    /// Notes one more batch logged (and committed) for the copy and makes sure a fold will follow. False if this
-    /// instance has retired: the caller notes the batch on a new one.
+    /// Notes one more batch logged for the copy (or perhaps logged: an insert whose answer was lost may have committed)
+    /// and makes sure a fold will follow. False if this instance has retired: the caller notes the batch on a new one.
     /// </summary>
     public bool NoteLogged()
     {
