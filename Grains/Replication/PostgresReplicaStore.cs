@@ -213,7 +213,9 @@ internal sealed partial class PostgresReplicaStore(string connectionString, ILog
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
+
+        // The token source stays undisposed: a grain call still finishing may note a batch and read its token, which a
+        // disposed source would answer with ObjectDisposedException. It holds no timer, so nothing leaks.
     }
 
     /// <summary>Folds every log row of the copy into its per-key rows and deletes them, in one transaction.</summary>
